@@ -1,0 +1,55 @@
+"""MPP Digital: one Flask application for the catalogues, bookings and queues of many MPPs."""
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None):
+    """Build the app: defaults → instance/config.py → MPP_* environment → test_config."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.from_object("mpp_digital.config")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("MPP")
+    if test_config:
+        app.config.from_mapping(test_config)
+    _settle_config(app)
+
+    from . import cli, errors, filters, i18n
+    from .extensions import api, babel, csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    api.init_app(app)
+    errors.init_app(app, api)
+    filters.init_app(app)
+    i18n.init_app(app)
+    cli.init_app(app)
+
+    from .api.views import bp as api_bp
+    from .catalogue.views import bp as catalogue_bp
+
+    app.register_blueprint(catalogue_bp)
+    api.register_blueprint(api_bp)
+    csrf.exempt(api_bp)   # read-only JSON; write endpoints will authenticate differently
+    return app
+
+
+def _settle_config(app):
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        url = app.config["DATABASE_URL"]
+        if not url:
+            Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+            url = f"sqlite:///{Path(app.instance_path) / 'mpp.sqlite3'}"
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if not app.config.get("SECRET_KEY"):
+        # Without `flask init` there is no persistent key: sessions last one process.
+        logging.getLogger(__name__).warning(
+            "No SECRET_KEY configured; using a temporary one. Run `flask --app mpp_digital init`.")
+        app.config["SECRET_KEY"] = secrets.token_urlsafe(32)

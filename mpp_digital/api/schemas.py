@@ -1,0 +1,96 @@
+"""What the public API returns, as marshmallow schemas; the OpenAPI document is made from them."""
+from flask import url_for
+from marshmallow import Schema, fields, validate
+
+from ..catalogue.models import CATEGORIES, DurationUnit, OnlineMode
+from ..catalogue.operations import intervals
+from ..catalogue.schedule import format_hours
+
+
+class MppQuerySchema(Schema):
+    province = fields.String(validate=validate.Regexp(r"^\d{2}$"),
+                             metadata={"description": "Kemendagri province code, e.g. 35"})
+
+
+class ServiceQuerySchema(Schema):
+    agency = fields.String(validate=validate.Regexp(r"^[a-z0-9-]{1,60}$"),
+                           metadata={"description": "agency slug, e.g. imigrasi"})
+    category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
+
+
+class AreaSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class AgencySchema(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    short_name = fields.String(required=True)
+
+
+class OpeningHoursSchema(Schema):
+    weekday = fields.Integer(required=True, metadata={"description": "ISO weekday, 1 = Monday"})
+    opens_at = fields.Time(required=True, format="%H:%M")
+    closes_at = fields.Time(required=True, format="%H:%M")
+
+
+class MppSchema(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    region = fields.Nested(AreaSchema, required=True)
+    province = fields.Nested(AreaSchema, attribute="region.province", required=True)
+    timezone = fields.String(required=True, metadata={"example": "Asia/Makassar"})
+    address = fields.String(required=True)
+    phone = fields.String(required=True)
+    email = fields.String(allow_none=True)
+    url = fields.Function(lambda mpp: url_for("catalogue.mpp", slug=mpp.slug, _external=True),
+                          required=True, metadata={"type": "string", "format": "uri"})
+
+
+class OfferingSchema(Schema):
+    service = fields.String(attribute="service.slug", required=True)
+    name = fields.String(attribute="service.name", required=True)
+    agency = fields.String(attribute="service.agency.slug", required=True)
+    fee = fields.Integer(attribute="service.fee", required=True)
+    online_mode = fields.Enum(OnlineMode, by_value=True, attribute="service.online_mode",
+                              required=True)
+    bookable = fields.Boolean(required=True)
+    queue = fields.String(attribute="queue.letter", allow_none=True)
+    hours = fields.Function(lambda o: format_hours(intervals(o.hours)), required=True, metadata={
+        "type": "string", "description": "the offering's own hours; empty = the MPP's hours"})
+
+
+class MppDetailSchema(MppSchema):
+    hours = fields.List(fields.Nested(OpeningHoursSchema), required=True)
+    offerings = fields.List(fields.Nested(OfferingSchema), required=True)
+
+
+class ServiceSchema(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    name_en = fields.String(allow_none=True)
+    agency = fields.Nested(AgencySchema, required=True)
+    category = fields.String(required=True)
+    fee = fields.Integer(required=True, metadata={"description": "Rupiah; 0 means free"})
+    online_mode = fields.Enum(OnlineMode, by_value=True, required=True)
+
+
+class PlaceSchema(Schema):
+    mpp = fields.String(attribute="slug", required=True)
+    name = fields.String(required=True)
+    url = fields.Function(lambda mpp: url_for("catalogue.mpp", slug=mpp.slug, _external=True),
+                          required=True, metadata={"type": "string", "format": "uri"})
+
+
+class ServiceDetailSchema(ServiceSchema):
+    summary = fields.String(required=True)
+    requirements = fields.List(fields.String(), required=True)
+    procedure = fields.List(fields.String(), required=True)
+    duration_value = fields.Integer(required=True)
+    duration_unit = fields.Enum(DurationUnit, by_value=True, required=True)
+    fee_note = fields.String(required=True)
+    product = fields.String(required=True)
+    legal_basis = fields.List(fields.String(), required=True)
+    online_url = fields.String(allow_none=True)
+    offered_at = fields.List(fields.Nested(PlaceSchema), required=True)

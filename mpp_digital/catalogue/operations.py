@@ -1,0 +1,420 @@
+"""What the catalogue does: load regions, read pages' data, import and export services."""
+import csv
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from importlib.resources import files
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from .models import (Agency, Closure, Mpp, Offering, OpeningHours, Province, Queue, Region,
+                     RegionKind, Service)
+from .schedule import (DayStatus, Interval, day_status, effective_hours, format_hours,
+                       group_week, parse_hours)
+from .schemas import OFFERING_FIELDS, SERVICE_FIELDS, OfferingRowSchema
+
+REGION_DATA = files(__package__) / "data" / "regions"
+
+_TIMEZONE_BY_PROVINCE = {
+    **{code: "Asia/Jakarta" for code in (*range(11, 20), 21, *range(31, 37), 61, 62)},
+    **{code: "Asia/Makassar" for code in (51, 52, 53, 63, 64, 65, *range(71, 77))},
+    **{code: "Asia/Jayapura" for code in (81, 82, *range(91, 97))},
+}
+
+
+def slugify(name):
+    """"Kabupaten Toli-Toli" → "kabupaten-toli-toli"."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def province_timezone(code):
+    """The IANA zone of a province by its Kemendagri code: WIB, WITA or WIT."""
+    return _TIMEZONE_BY_PROVINCE[int(code)]
+
+
+def load_regions():
+    """Add the 38 provinces and 514 kabupaten/kota shipped with the package; skip known ones."""
+    known = set(db.session.scalars(select(Province.code)))
+    with (REGION_DATA / "provinces.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["code"] not in known:
+                db.session.add(Province(code=row["code"], name=row["name"],
+                                        slug=slugify(row["name"]),
+                                        timezone=province_timezone(row["code"])))
+    db.session.flush()
+    known = set(db.session.scalars(select(Region.code)))
+    added = 0
+    with (REGION_DATA / "regencies.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["code"] in known:
+                continue
+            kind = RegionKind.KOTA if row["name"].startswith("Kota ") else RegionKind.KABUPATEN
+            db.session.add(Region(code=row["code"], province_code=row["province_code"],
+                                  name=row["name"], slug=slugify(row["name"]), kind=kind))
+            added += 1
+    db.session.flush()
+    return added
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def list_provinces():
+    """Provinces with the number of MPPs in each, in official code order."""
+    counts = dict(db.session.execute(
+        select(Region.province_code, func.count(Mpp.id)).join(Mpp.region)
+        .group_by(Region.province_code)).all())
+    provinces = db.session.scalars(select(Province).order_by(Province.code)).all()
+    return [(p, counts.get(p.code, 0)) for p in provinces]
+
+
+def list_mpps(province_code=None):
+    query = (select(Mpp).join(Mpp.region).options(selectinload(Mpp.region)
+                                                   .selectinload(Region.province))
+             .order_by(Region.code))
+    if province_code:
+        query = query.where(Region.province_code == province_code)
+    return db.session.scalars(query).all()
+
+
+def get_province(slug):
+    province = db.session.scalar(select(Province).where(Province.slug == slug)
+                                 .options(selectinload(Province.regions)
+                                          .selectinload(Region.mpp)))
+    if province is None:
+        raise NotFound("Provinsi tidak ditemukan.")
+    return province
+
+
+def get_region(slug):
+    region = db.session.scalar(select(Region).where(Region.slug == slug))
+    if region is None:
+        raise NotFound("Kabupaten/kota tidak ditemukan.")
+    return region
+
+
+def find_regions(text, limit=20):
+    """Kabupaten/kota whose name contains every word typed, e.g. "kediri" or "kab bantul"."""
+    words = [w for w in re.split(r"\W+", text.lower()) if w][:5]
+    if not words:
+        return []
+    words = ["kabupaten" if w == "kab" else w for w in words]
+    query = select(Region).options(selectinload(Region.mpp), selectinload(Region.province))
+    for word in words:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(func.lower(Region.name).like(f"%{escaped}%", escape="\\"))
+    return db.session.scalars(query.order_by(Region.name).limit(limit)).all()
+
+
+def get_mpp(slug):
+    mpp = db.session.scalar(
+        select(Mpp).where(Mpp.slug == slug)
+        .options(selectinload(Mpp.region).selectinload(Region.province),
+                 selectinload(Mpp.hours),
+                 selectinload(Mpp.offerings).selectinload(Offering.service)
+                 .selectinload(Service.agency),
+                 selectinload(Mpp.offerings).selectinload(Offering.hours)))
+    if mpp is None:
+        raise NotFound("MPP tidak ditemukan.")
+    return mpp
+
+
+def get_offering(mpp_slug, service_slug):
+    offering = db.session.scalar(
+        select(Offering).join(Offering.mpp).join(Offering.service)
+        .where(Mpp.slug == mpp_slug, Service.slug == service_slug)
+        .options(selectinload(Offering.mpp).selectinload(Mpp.hours),
+                 selectinload(Offering.hours)))
+    if offering is None:
+        raise NotFound("Layanan ini tidak tersedia di MPP tersebut.")
+    return offering
+
+
+def get_service(slug):
+    service = db.session.scalar(
+        select(Service).where(Service.slug == slug)
+        .options(selectinload(Service.agency)))
+    if service is None:
+        raise NotFound("Layanan tidak ditemukan.")
+    return service
+
+
+def list_services(agency=None, category=None):
+    """National services by agency and name, optionally of one agency slug or category."""
+    query = (select(Service).join(Service.agency).options(selectinload(Service.agency))
+             .order_by(Agency.short_name, Service.name))
+    if agency:
+        query = query.where(Agency.slug == agency)
+    if category:
+        query = query.where(Service.category == category)
+    return db.session.scalars(query).all()
+
+
+def mpps_offering(service, exclude=None):
+    """The MPPs where a service is offered, in region code order."""
+    query = (select(Mpp).join(Mpp.offerings).join(Mpp.region)
+             .where(Offering.service_id == service.id)
+             .options(selectinload(Mpp.region)).order_by(Region.code))
+    if exclude is not None:
+        query = query.where(Mpp.id != exclude.id)
+    return db.session.scalars(query).all()
+
+
+def closures_for(mpp, first_day, last_day):
+    """(start, end, reason) of the closures of this MPP and of every MPP that touch the days."""
+    rows = db.session.execute(
+        select(Closure.starts_on, Closure.ends_on, Closure.reason)
+        .where((Closure.mpp_id == mpp.id) | Closure.mpp_id.is_(None),
+               Closure.starts_on <= last_day, Closure.ends_on >= first_day)).all()
+    return [tuple(r) for r in rows]
+
+
+def intervals(hours_rows):
+    return [Interval(h.weekday, h.opens_at, h.closes_at) for h in hours_rows]
+
+
+@lru_cache(maxsize=32)
+def _holiday_calendar(year, language):
+    return holidays.Indonesia(years=year, language="id" if language == "id" else "en_US")
+
+
+def public_holiday(day, language="id"):
+    """The name of the national public holiday on `day`, or None."""
+    return _holiday_calendar(day.year, language).get(day)
+
+
+@dataclass(frozen=True)
+class HallDay:
+    """A hall's day seen from `now`: the local clock, the day's hours and whether it is open."""
+    local_now: datetime
+    status: DayStatus
+    open_now: bool
+
+
+def hall_day(mpp, now, language, hours=None):
+    """Today at `mpp` in its own time zone; `hours` (an offering's) replace the hall's."""
+    local = now.astimezone(ZoneInfo(mpp.timezone))
+    today = local.date()
+    status = day_status(today, hours if hours is not None else intervals(mpp.hours),
+                        closures_for(mpp, today, today), public_holiday(today, language))
+    clock = local.time().replace(tzinfo=None)
+    return HallDay(local, status, any(o <= clock < c for o, c in status.spans))
+
+
+def next_days(mpp, now, language, count=7, hours=None):
+    """DayStatus for `count` days from today, in the hall's time zone."""
+    first = now.astimezone(ZoneInfo(mpp.timezone)).date()
+    last = first + timedelta(days=count - 1)
+    closures = closures_for(mpp, first, last)
+    week = hours if hours is not None else intervals(mpp.hours)
+    return [day_status(day, week, closures, public_holiday(day, language))
+            for day in (first + timedelta(days=n) for n in range(count))]
+
+
+def agencies_at(mpp):
+    """[(agency, its week of hours grouped, its offerings)] at one hall, by agency name."""
+    hall_hours = intervals(mpp.hours)
+    by_agency = {}
+    for offering in mpp.offerings:
+        by_agency.setdefault(offering.service.agency, []).append(offering)
+    overview = []
+    for agency, offerings in sorted(by_agency.items(), key=lambda item: item[0].short_name):
+        hours = set()
+        for offering in offerings:
+            hours.update(effective_hours(hall_hours, intervals(offering.hours)))
+        overview.append((agency, group_week(hours),
+                         sorted(offerings, key=lambda o: o.service.name)))
+    return overview
+
+
+def offering_hours(offering):
+    return effective_hours(intervals(offering.mpp.hours), intervals(offering.hours))
+
+
+# --- import and export ---------------------------------------------------------------------
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    services_created: int = 0
+    services_updated: int = 0
+    agencies_created: int = 0
+
+    @property
+    def changed(self):
+        return bool(self.created or self.updated or self.services_created
+                    or self.services_updated or self.agencies_created)
+
+
+class ImportRejected(DomainError):
+    """A file with bad rows: nothing of it is imported."""
+    status = 422
+
+    def __init__(self, errors):
+        self.errors = errors                      # [(row label, message), …]
+        super().__init__("; ".join(f"{where}: {msg}" for where, msg in errors))
+
+
+def _flatten(messages, prefix=""):
+    """marshmallow's nested error dict as "field: message" lines."""
+    for key, value in messages.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{name}.")
+        else:
+            yield f"{name}: {' '.join(str(v) for v in value)}"
+
+
+def validate_rows(numbered_rows):
+    """Check every (label, raw row) against the schema and the database; raise on any error."""
+    schema = OfferingRowSchema()
+    errors, rows = [], []
+    mpps = {m.slug: m for m in db.session.scalars(select(Mpp))}
+    agencies = set(db.session.scalars(select(Agency.slug)))
+    seen_offerings, service_text = {}, {}
+    for label, raw in numbered_rows:
+        try:
+            row = schema.load(raw)
+        except ValidationError as exc:
+            errors.extend((label, line) for line in _flatten(exc.messages))
+            continue
+        problems = []
+        if row["mpp"] not in mpps:
+            problems.append(f"mpp: MPP '{row['mpp']}' tidak dikenal.")
+        if row["agency"] not in agencies and not (row["agency_name"]
+                                                  and row["agency_short_name"]):
+            problems.append(f"agency: instansi '{row['agency']}' belum ada; isi agency_name "
+                            "dan agency_short_name untuk menambahkannya.")
+        key = (row["mpp"], row["service"])
+        if key in seen_offerings:
+            problems.append(f"service: '{row['service']}' untuk MPP ini sudah ada di "
+                            f"{seen_offerings[key]}.")
+        national = (row["agency"], *(row[f] for f in SERVICE_FIELDS))
+        first = service_text.setdefault(row["service"], (label, national))
+        if first[1] != national:
+            problems.append(f"service: '{row['service']}' dijelaskan berbeda dengan {first[0]}; "
+                            "standar layanan nasional harus sama di setiap baris.")
+        seen_offerings.setdefault(key, label)
+        errors.extend((label, p) for p in problems)
+        rows.append(row)
+    if errors:
+        raise ImportRejected(errors)
+    return rows
+
+
+def import_rows(numbered_rows):
+    """Validate all rows, then add or update agencies, services and offerings. Flushes only."""
+    rows = validate_rows(numbered_rows)
+    result = ImportResult()
+    mpps = {m.slug: m for m in db.session.scalars(select(Mpp))}
+    for row in rows:
+        agency = _upsert_agency(row, result)
+        service = _upsert_service(row, agency, result)
+        _upsert_offering(row, mpps[row["mpp"]], service, result)
+    db.session.flush()
+    return result
+
+
+def _upsert_agency(row, result):
+    agency = db.session.scalar(select(Agency).where(Agency.slug == row["agency"]))
+    if agency is None:
+        agency = Agency(slug=row["agency"], name=row["agency_name"],
+                        short_name=row["agency_short_name"])
+        db.session.add(agency)
+        result.agencies_created += 1
+    return agency
+
+
+def _assign(obj, values):
+    """Set the attributes that differ; True when anything changed."""
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def _upsert_service(row, agency, result):
+    values = {f: row[f] for f in SERVICE_FIELDS}
+    service = db.session.scalar(select(Service).where(Service.slug == row["service"]))
+    if service is None:
+        service = Service(slug=row["service"], agency=agency, **values)
+        db.session.add(service)
+        db.session.flush()
+        result.services_created += 1
+    elif _assign(service, {"agency": agency, **values}):
+        result.services_updated += 1
+    return service
+
+
+def _queue(mpp, letter, agency):
+    if letter is None:
+        return None
+    queue = db.session.scalar(select(Queue).where(Queue.mpp_id == mpp.id, Queue.letter == letter))
+    if queue is None:
+        queue = Queue(mpp=mpp, letter=letter, name=agency.short_name)
+        db.session.add(queue)
+        db.session.flush()
+    return queue
+
+
+def _upsert_offering(row, mpp, service, result):
+    values = {f: row[f] for f in OFFERING_FIELDS}
+    values["queue"] = _queue(mpp, row["queue"], service.agency)
+    offering = db.session.scalar(select(Offering).where(Offering.mpp_id == mpp.id,
+                                                        Offering.service_id == service.id))
+    wanted_hours = parse_hours(row["hours"])
+    if offering is None:
+        offering = Offering(mpp=mpp, service=service, **values)
+        offering.hours = [OpeningHours(weekday=iv.weekday, opens_at=iv.opens_at,
+                                       closes_at=iv.closes_at) for iv in wanted_hours]
+        db.session.add(offering)
+        result.created += 1
+        return
+    changed = _assign(offering, values)
+    if sorted(intervals(offering.hours)) != wanted_hours:
+        offering.hours = [OpeningHours(weekday=iv.weekday, opens_at=iv.opens_at,
+                                       closes_at=iv.closes_at) for iv in wanted_hours]
+        changed = True
+    if changed:
+        result.updated += 1
+    else:
+        result.unchanged += 1
+
+
+def export_rows(mpp_slug=None):
+    """Every offering (of one MPP, or all) as catalogue rows, the format import reads."""
+    query = (select(Offering).join(Offering.mpp).join(Offering.service)
+             .options(selectinload(Offering.mpp), selectinload(Offering.queue),
+                      selectinload(Offering.hours),
+                      selectinload(Offering.service).selectinload(Service.agency))
+             .order_by(Mpp.slug, Service.slug))
+    if mpp_slug:
+        if db.session.scalar(select(Mpp.id).where(Mpp.slug == mpp_slug)) is None:
+            raise NotFound(f"MPP '{mpp_slug}' tidak dikenal.")
+        query = query.where(Mpp.slug == mpp_slug)
+    for offering in db.session.scalars(query):
+        service = offering.service
+        yield {
+            "mpp": offering.mpp.slug,
+            "agency": service.agency.slug,
+            "agency_name": service.agency.name,
+            "agency_short_name": service.agency.short_name,
+            "service": service.slug,
+            **{f: getattr(service, f) for f in SERVICE_FIELDS},
+            "duration_unit": service.duration_unit.value,
+            "online_mode": service.online_mode.value,
+            "queue": offering.queue.letter if offering.queue else None,
+            **{f: getattr(offering, f) for f in OFFERING_FIELDS},
+            "hours": format_hours(intervals(offering.hours)),
+        }

@@ -1,0 +1,85 @@
+from datetime import datetime, timezone
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import get_locale
+
+from . import operations as ops
+from .forms import RegionSearchForm
+
+bp = Blueprint("catalogue", __name__)
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+@bp.get("/")
+def home():
+    return render_template("catalogue/home.html", provinces=ops.list_provinces(),
+                           mpps=ops.list_mpps(), form=RegionSearchForm(formdata=None))
+
+
+@bp.get("/wilayah")
+def find_region():
+    form = RegionSearchForm(request.args)
+    regions = ops.find_regions(form.q.data) if form.validate() else []
+    if len(regions) == 1:
+        return redirect(url_for(".region", slug=regions[0].slug))
+    return render_template("catalogue/find_region.html", form=form, regions=regions)
+
+
+@bp.get("/provinsi/<slug>")
+def province(slug):
+    province = ops.get_province(slug)
+    return render_template("catalogue/province.html", province=province,
+                           mpps=ops.list_mpps(province.code))
+
+
+@bp.get("/wilayah/<slug>")
+def region(slug):
+    region = ops.get_region(slug)
+    if region.mpp:
+        return redirect(url_for(".mpp", slug=region.mpp.slug))
+    return render_template("catalogue/region.html", region=region,
+                           mpps=ops.list_mpps(region.province_code))
+
+
+@bp.get("/mpp/<slug>")
+def mpp(slug):
+    mpp = ops.get_mpp(slug)
+    language = str(get_locale())
+    return render_template("catalogue/mpp.html", mpp=mpp,
+                           today=ops.hall_day(mpp, _now(), language),
+                           week=ops.group_week(ops.intervals(mpp.hours)),
+                           agencies=ops.agencies_at(mpp))
+
+
+@bp.get("/mpp/<slug>/layanan/<service>")
+def offering(slug, service):
+    offering = ops.get_offering(slug, service)
+    hours = ops.offering_hours(offering)
+    return render_template("catalogue/offering.html", offering=offering, mpp=offering.mpp,
+                           service=offering.service, week=ops.group_week(hours),
+                           days=ops.next_days(offering.mpp, _now(), str(get_locale()),
+                                              hours=hours),
+                           elsewhere=ops.mpps_offering(offering.service,
+                                                       exclude=offering.mpp))
+
+
+@bp.get("/mpp/<slug>/layanan/<service>/persyaratan")
+def checklist(slug, service):
+    offering = ops.get_offering(slug, service)
+    return render_template("catalogue/checklist.html", offering=offering, mpp=offering.mpp,
+                           service=offering.service)
+
+
+@bp.get("/layanan")
+def services():
+    return render_template("catalogue/services.html", services=ops.list_services())
+
+
+@bp.get("/layanan/<slug>")
+def service(slug):
+    service = ops.get_service(slug)
+    return render_template("catalogue/service.html", service=service,
+                           mpps=ops.mpps_offering(service))

@@ -1,0 +1,31 @@
+"""Default configuration. Overridden by instance/config.py, then by MPP_* environment variables.
+
+No secrets live here: `flask init` writes SECRET_KEY and NIK_HMAC_KEY into instance/config.py.
+"""
+
+# The database; None means SQLite at instance/mpp.sqlite3.
+DATABASE_URL = None
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+SECRET_KEY = None
+
+# Flask-Babel: Bahasa Indonesia first, English second.
+LANGUAGES = ("id", "en")
+BABEL_DEFAULT_LOCALE = "id"
+BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+LANGUAGE_COOKIE = "bahasa"
+
+# Complaint channel shown beside every service, next to the MPP's own contact.
+SP4N_LAPOR_URL = "https://www.lapor.go.id"
+
+# flask-smorest: the OpenAPI document of /api/v1 is generated from the code.
+API_TITLE = "MPP Digital API"
+API_VERSION = "v1"
+OPENAPI_VERSION = "3.0.3"
+OPENAPI_URL_PREFIX = "/api/v1"
+OPENAPI_JSON_PATH = "openapi.json"
+
+# Paging of API lists.
+API_PAGE_SIZE = 100
+
+JSON_SORT_KEYS = False

@@ -1,0 +1,62 @@
+"""Domain errors and the error pages: HTML for people, JSON for /api/."""
+import logging
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request; the message can be shown to a citizen."""
+    status = 409
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+def _wants_json():
+    return request.path.startswith("/api/")
+
+
+def _error_page(status, title, message):
+    return render_template("errors/error.html", status=status, title=title,
+                           message=message), status
+
+
+def init_app(app, api):
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        if _wants_json():
+            return api.handle_http_exception(exc)
+        pages = {
+            404: (_("Halaman tidak ditemukan"), _("Halaman yang Anda cari tidak ada. "
+                                                 "Periksa alamatnya, atau mulai dari beranda.")),
+            405: (_("Permintaan tidak didukung"),
+                  _("Permintaan ini tidak dapat dilayani di alamat ini.")),
+            400: (_("Permintaan tidak valid"),
+                  _("Permintaan tidak dapat diproses. Muat ulang halaman lalu coba lagi.")),
+        }
+        title, message = pages.get(exc.code, (_("Terjadi kesalahan"),
+                                              _("Terjadi kesalahan. Silakan coba lagi nanti.")))
+        return _error_page(exc.code, title, message)
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc):
+        if _wants_json():
+            return {"code": exc.status, "message": exc.message}, exc.status
+        return _error_page(exc.status, _("Tidak dapat diproses"), exc.message)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        if _wants_json():
+            return api.handle_http_exception(InternalServerError())
+        return _error_page(500, _("Terjadi kesalahan"),
+                           _("Maaf, terjadi kesalahan di sistem kami. Silakan coba lagi nanti."))

@@ -1,0 +1,78 @@
+"""Jinja filters: local times (WIB/WITA/WIT), Rupiah, weekdays and durations in the page's language."""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time, get_day_names
+from babel.numbers import format_currency
+from flask_babel import get_locale, gettext as _, ngettext
+
+TZ_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def tz_abbr(tzname):
+    """WIB, WITA or WIT for an Indonesian time zone name."""
+    return TZ_ABBREVIATIONS[tzname]
+
+
+def local_now(tzname, now=None):
+    """`now` (aware, default the current instant) as a wall-clock time in `tzname`."""
+    return (now or datetime.now(timezone.utc)).astimezone(ZoneInfo(tzname))
+
+
+def clock(value):
+    """A wall-clock time: 08.00 in Bahasa Indonesia, 8:00 AM in English."""
+    return format_time(value, "short", locale=get_locale())
+
+
+def local_datetime(value, tzname):
+    """A UTC datetime shown in the hall's own zone: "Senin, 30 November 2026 08.00 WITA"."""
+    local = value.astimezone(ZoneInfo(tzname))
+    return f"{long_date(local.date())} {clock(local.time())} {tz_abbr(tzname)}"
+
+
+def long_date(value):
+    return format_date(value, "full", locale=get_locale())
+
+
+def weekday_name(iso_weekday):
+    return get_day_names("wide", locale=get_locale())[iso_weekday - 1]
+
+
+def weekday_range(days):
+    """[1, 2, 3, 4] → "Senin–Kamis"; [1, 3] → "Senin, Rabu"."""
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return f"{weekday_name(days[0])}–{weekday_name(days[-1])}"
+    return ", ".join(weekday_name(d) for d in days)
+
+
+def rupiah(amount):
+    """0 is "Gratis"; otherwise Rp350.000 (IDR350,000 in English)."""
+    if amount == 0:
+        return _("Gratis")
+    return format_currency(amount, "IDR", locale=get_locale(), format="¤#,##0",
+                           currency_digits=False)
+
+
+def duration(value, unit):
+    unit = getattr(unit, "value", unit)
+    if unit == "minutes":
+        return ngettext("%(num)d menit", "%(num)d menit", value)
+    if unit == "hours":
+        return ngettext("%(num)d jam", "%(num)d jam", value)
+    if unit == "working_days":
+        return ngettext("%(num)d hari kerja", "%(num)d hari kerja", value)
+    return ngettext("%(num)d hari", "%(num)d hari", value)
+
+
+def localized_name(service):
+    """A service's English name on English pages, when it has one."""
+    if str(get_locale()) == "en" and service.name_en:
+        return service.name_en
+    return service.name
+
+
+def init_app(app):
+    app.jinja_env.filters.update(
+        tz_abbr=tz_abbr, clock=clock, local_datetime=local_datetime, long_date=long_date,
+        weekday_name=weekday_name, weekday_range=weekday_range, rupiah=rupiah,
+        duration=duration, localized_name=localized_name)
