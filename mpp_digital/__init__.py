@@ -8,9 +8,9 @@ from flask import Flask
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config=None):
+def create_app(test_config=None, instance_path=None):
     """Build the app: defaults → instance/config.py → MPP_* environment → test_config."""
-    app = Flask(__name__, instance_relative_config=True,
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.config.from_object("mpp_digital.config")
     app.config.from_pyfile("config.py", silent=True)
@@ -51,5 +51,6 @@ def _settle_config(app):
     if not app.config.get("SECRET_KEY"):
         # Without `flask init` there is no persistent key: sessions last one process.
         logging.getLogger(__name__).warning(
-            "No SECRET_KEY configured; using a temporary one. Run `flask --app mpp_digital init`.")
+            "No SECRET_KEY in instance/config.py: sessions will not outlive this process. "
+            "`flask --app mpp_digital init` writes one.")
         app.config["SECRET_KEY"] = secrets.token_urlsafe(32)

@@ -4,6 +4,7 @@ import logging
 from flask import render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,10 @@ def init_app(app, api):
     @app.errorhandler(DomainError)
     def domain_error(exc):
         if _wants_json():
-            return {"code": exc.status, "message": exc.message}, exc.status
-        return _error_page(exc.status, _("Tidak dapat diproses"), exc.message)
+            return {"code": exc.status, "status": HTTP_STATUS_CODES[exc.status],
+                    "message": str(exc.message)}, exc.status
+        title = _("Halaman tidak ditemukan") if exc.status == 404 else _("Tidak dapat diproses")
+        return _error_page(exc.status, title, exc.message)
 
     @app.errorhandler(Exception)
     def unexpected_error(exc):

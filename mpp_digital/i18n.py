@@ -15,7 +15,8 @@ def select_locale():
 
 def _safe_next(target):
     """Only a path on this site: never a redirect elsewhere."""
-    parts = urlsplit(target or "/")
+    target = target or "/"
+    parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/") or "\\" in target:
         return "/"
     return target

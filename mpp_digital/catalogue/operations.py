@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -18,7 +19,7 @@ from ..extensions import db
 from .models import (Agency, Closure, Mpp, Offering, OpeningHours, Province, Queue, Region,
                      RegionKind, Service)
 from .schedule import (DayStatus, Interval, day_status, effective_hours, format_hours,
-                       group_week, parse_hours)
+                       group_by_hours, parse_hours)
 from .schemas import OFFERING_FIELDS, SERVICE_FIELDS, OfferingRowSchema
 
 REGION_DATA = files(__package__) / "data" / "regions"
@@ -89,14 +90,14 @@ def get_province(slug):
                                  .options(selectinload(Province.regions)
                                           .selectinload(Region.mpp)))
     if province is None:
-        raise NotFound("Provinsi tidak ditemukan.")
+        raise NotFound(_l("Provinsi tidak ditemukan."))
     return province
 
 
 def get_region(slug):
     region = db.session.scalar(select(Region).where(Region.slug == slug))
     if region is None:
-        raise NotFound("Kabupaten/kota tidak ditemukan.")
+        raise NotFound(_l("Kabupaten/kota tidak ditemukan."))
     return region
 
 
@@ -122,7 +123,7 @@ def get_mpp(slug):
                  .selectinload(Service.agency),
                  selectinload(Mpp.offerings).selectinload(Offering.hours)))
     if mpp is None:
-        raise NotFound("MPP tidak ditemukan.")
+        raise NotFound(_l("MPP tidak ditemukan."))
     return mpp
 
 
@@ -133,7 +134,7 @@ def get_offering(mpp_slug, service_slug):
         .options(selectinload(Offering.mpp).selectinload(Mpp.hours),
                  selectinload(Offering.hours)))
     if offering is None:
-        raise NotFound("Layanan ini tidak tersedia di MPP tersebut.")
+        raise NotFound(_l("Layanan ini tidak tersedia di MPP tersebut."))
     return offering
 
 
@@ -142,7 +143,7 @@ def get_service(slug):
         select(Service).where(Service.slug == slug)
         .options(selectinload(Service.agency)))
     if service is None:
-        raise NotFound("Layanan tidak ditemukan.")
+        raise NotFound(_l("Layanan tidak ditemukan."))
     return service
 
 
@@ -229,7 +230,7 @@ def agencies_at(mpp):
         hours = set()
         for offering in offerings:
             hours.update(effective_hours(hall_hours, intervals(offering.hours)))
-        overview.append((agency, group_week(hours),
+        overview.append((agency, group_by_hours(hours),
                          sorted(offerings, key=lambda o: o.service.name)))
     return overview
 

@@ -56,11 +56,16 @@ def format_hours(intervals):
     return "; ".join(parts)
 
 
-def group_week(intervals):
-    """[(consecutive ISO weekdays, [(opens, closes), …]), …] merging days with equal hours."""
+def _spans_by_day(intervals):
     by_day = {}
     for iv in sorted(intervals):
         by_day.setdefault(iv.weekday, []).append((iv.opens_at, iv.closes_at))
+    return by_day
+
+
+def group_week(intervals):
+    """[(consecutive ISO weekdays, [(opens, closes), …]), …] merging days with equal hours."""
+    by_day = _spans_by_day(intervals)
     groups = []
     for day in sorted(by_day):
         if groups and groups[-1][0][-1] == day - 1 and groups[-1][1] == by_day[day]:
@@ -68,6 +73,19 @@ def group_week(intervals):
         else:
             groups.append(([day], by_day[day]))
     return groups
+
+
+def group_by_hours(intervals):
+    """[(ISO weekdays, [(opens, closes), …]), …]: days with identical hours together, for people.
+
+    Unlike group_week the days need not be consecutive: Monday and Wednesday mornings read as
+    one line.
+    """
+    groups = {}
+    for day, spans in _spans_by_day(intervals).items():
+        groups.setdefault(tuple(spans), []).append(day)
+    return sorted(((days, list(spans)) for spans, days in groups.items()),
+                  key=lambda group: group[0][0])
 
 
 def effective_hours(mpp_intervals, offering_intervals):

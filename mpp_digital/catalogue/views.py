@@ -50,7 +50,7 @@ def mpp(slug):
     language = str(get_locale())
     return render_template("catalogue/mpp.html", mpp=mpp,
                            today=ops.hall_day(mpp, _now(), language),
-                           week=ops.group_week(ops.intervals(mpp.hours)),
+                           week=ops.group_by_hours(ops.intervals(mpp.hours)),
                            agencies=ops.agencies_at(mpp))
 
 
@@ -59,7 +59,7 @@ def offering(slug, service):
     offering = ops.get_offering(slug, service)
     hours = ops.offering_hours(offering)
     return render_template("catalogue/offering.html", offering=offering, mpp=offering.mpp,
-                           service=offering.service, week=ops.group_week(hours),
+                           service=offering.service, week=ops.group_by_hours(hours),
                            days=ops.next_days(offering.mpp, _now(), str(get_locale()),
                                               hours=hours),
                            elsewhere=ops.mpps_offering(offering.service,

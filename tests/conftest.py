@@ -1,0 +1,81 @@
+import pytest
+
+from mpp_digital import create_app
+from mpp_digital.extensions import db
+
+from .databases import build_template, databases
+
+BASE_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "NIK_HMAC_KEY": "test-nik-key",
+    "WTF_CSRF_ENABLED": False,
+    "SERVER_NAME": "localhost",
+}
+
+
+@pytest.fixture(scope="session")
+def test_databases(tmp_path_factory):
+    return databases(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def templates(test_databases):
+    """Two template databases, built once: regions only, and regions with the demo MPPs."""
+    urls = {}
+    for name, demo in (("regions", False), ("demo", True)):
+        urls[name] = test_databases.new_empty(f"template_{name}")
+        build_template(create_app, BASE_CONFIG, urls[name], demo)
+    yield urls
+    for url in urls.values():
+        test_databases.drop(url)
+
+
+def _app_on(test_databases, template_url, tmp_path, name):
+    url = test_databases.copy(template_url, name)
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url},
+                     instance_path=str(tmp_path / "instance"))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    test_databases.drop(url)
+
+
+@pytest.fixture
+def app(test_databases, templates, tmp_path):
+    """The app on its own copy of the demo database (12 MPPs and their services)."""
+    yield from _app_on(test_databases, templates["demo"], tmp_path, "demo")
+
+
+@pytest.fixture
+def bare_app(test_databases, templates, tmp_path):
+    """The app on its own database with the regions loaded and nothing else."""
+    yield from _app_on(test_databases, templates["regions"], tmp_path, "bare")
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context, for tests that call operations and read rows directly.
+
+    Requests made by `client` inside it would share its `g`; open it only around direct calls
+    when a test does both.
+    """
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def english(client):
+    """Switch the client to English, as the language link does."""
+    client.set_cookie("bahasa", "en", domain="localhost")
+    return client
