@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from .extensions import db
@@ -25,6 +26,7 @@ def write_instance_config(instance_path):
 
 @click.command("init")
 @click.option("--demo", is_flag=True, help="Also load the 12 demo MPPs and their services.")
+@with_appcontext
 def init_command(demo):
     """Write instance/config.py secrets, migrate the database and load the regions."""
     from .catalogue.demo import load_demo

@@ -6,6 +6,7 @@ import itertools
 import os
 import shutil
 from datetime import date
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -42,7 +43,7 @@ class SqliteDatabases:
         return f"sqlite:///{path}"
 
     def drop(self, url):
-        os.unlink(make_url(url).database)
+        Path(make_url(url).database).unlink(missing_ok=True)
 
 
 class PostgresDatabases:
