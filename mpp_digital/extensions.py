@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and initialised by create_app()."""
+import sqlite3
 from pathlib import Path
 
 from flask_babel import Babel
@@ -6,7 +7,8 @@ from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -26,3 +28,14 @@ migrate = Migrate(directory=str(Path(__file__).parent / "migrations"), render_as
 csrf = CSRFProtect()
 babel = Babel()
 api = Api()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite enforces foreign keys only when asked; WAL lets readers work beside a writer."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
