@@ -19,7 +19,7 @@ def create_app(test_config=None, instance_path=None):
         app.config.from_mapping(test_config)
     _settle_config(app)
 
-    from . import cli, errors, filters, i18n
+    from . import cli, errors, filters, i18n, search
     from .extensions import api, babel, csrf, db, migrate
 
     db.init_app(app)
@@ -31,6 +31,7 @@ def create_app(test_config=None, instance_path=None):
     filters.init_app(app)
     i18n.init_app(app)
     cli.init_app(app)
+    search.init_app(app)
 
     from .api.views import bp as api_bp
     from .catalogue.views import bp as catalogue_bp

@@ -1,12 +1,14 @@
 """Which language a page is in: Bahasa Indonesia unless the visitor chose English."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, request
+from flask import Blueprint, abort, current_app, has_request_context, redirect, request
 
 bp = Blueprint("i18n", __name__)
 
 
 def select_locale():
+    if not has_request_context():                 # CLI and background work
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
     if chosen in current_app.config["LANGUAGES"]:
         return chosen

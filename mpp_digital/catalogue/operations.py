@@ -76,6 +76,10 @@ def list_provinces():
     return [(p, counts.get(p.code, 0)) for p in provinces]
 
 
+def list_provinces_only():
+    return db.session.scalars(select(Province).order_by(Province.name)).all()
+
+
 def list_mpps(province_code=None):
     query = (select(Mpp).join(Mpp.region).options(selectinload(Mpp.region)
                                                    .selectinload(Region.province))
@@ -156,6 +160,19 @@ def list_services(agency=None, category=None):
     if category:
         query = query.where(Service.category == category)
     return db.session.scalars(query).all()
+
+
+def list_agencies():
+    return db.session.scalars(select(Agency).order_by(Agency.short_name)).all()
+
+
+def offering_counts(service_ids):
+    """{service id: number of MPPs offering it}."""
+    if not service_ids:
+        return {}
+    return dict(db.session.execute(
+        select(Offering.service_id, func.count(Offering.id))
+        .where(Offering.service_id.in_(service_ids)).group_by(Offering.service_id)).all())
 
 
 def mpps_offering(service, exclude=None):

@@ -1,0 +1,259 @@
+"""The Whoosh index: one document per national service, with the MPPs that offer it.
+
+Layout of the index folder (SEARCH_INDEX_DIR, default instance/search-index/):
+
+    CURRENT          the name of the generation readers use, replaced atomically
+    gen-000007/      a complete Whoosh index, plus sync.json: the catalogue changes it holds
+    rebuild.lock     held while a new generation is built
+
+A full rebuild writes a new generation and then switches CURRENT, so no reader ever sees a
+half-built index. Small changes go into the current generation through Whoosh's own atomic
+commit, under Whoosh's write lock, which waits for the other writers.
+"""
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from flask_babel import force_locale
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.util.filelock import FileLock
+
+from ..catalogue.models import CATEGORIES, Mpp, OnlineMode, Offering, Service
+from ..extensions import db
+from .analysis import indonesian_analyzer, plain_analyzer
+from .models import CatalogueChange
+
+log = logging.getLogger(__name__)
+
+# Changes younger than this are checked again, in case a transaction that took an earlier id
+# committed after a later one had been applied.
+LATE_COMMIT_WINDOW = timedelta(minutes=2)
+WRITE_TIMEOUT = 30     # seconds to wait for another process's write lock
+SYNC_INTERVAL = 1.0    # seconds between a process's checks for other machines' changes
+
+
+def schema():
+    stemmed = indonesian_analyzer()
+    return Schema(
+        service_id=ID(stored=True, unique=True),
+        slug=ID(stored=True),
+        name=TEXT(analyzer=stemmed, stored=True, field_boost=3.0),
+        name_en=TEXT(analyzer=stemmed, stored=True, field_boost=2.0),
+        keywords=TEXT(analyzer=stemmed, field_boost=2.0),
+        agency=TEXT(analyzer=stemmed, field_boost=1.0),
+        body=TEXT(analyzer=stemmed, field_boost=0.4),
+        plain=TEXT(analyzer=plain_analyzer(), spelling=True),
+        agency_slug=ID,
+        category=ID,
+        online=ID,
+        mpps=KEYWORD,
+        provinces=KEYWORD,
+    )
+
+
+def service_document(service):
+    """The fields of one service's document; `service` has its agency and offerings loaded."""
+    mpps = sorted((o.mpp for o in service.offerings), key=lambda mpp: mpp.slug)
+    return {
+        "service_id": str(service.id),
+        "slug": service.slug,
+        "name": service.name,
+        "name_en": service.name_en or "",
+        "keywords": service.keywords,
+        "agency": f"{service.agency.short_name} {service.agency.name}",
+        "body": " ".join((service.summary, *_category_labels(service.category),
+                          service.product)),
+        "plain": " ".join((service.name, service.name_en or "", service.keywords,
+                           service.agency.short_name)),
+        "agency_slug": service.agency.slug,
+        "category": service.category,
+        "online": "1" if service.online_mode == OnlineMode.ONLINE else "0",
+        "mpps": " ".join(m.slug for m in mpps),
+        "provinces": " ".join(sorted({m.region.province_code for m in mpps})),
+    }
+
+
+def _category_labels(category):
+    """The category's name in both languages, so "immigration" finds what "keimigrasian" does."""
+    labels = []
+    for language in ("id", "en"):
+        with force_locale(language):
+            labels.append(str(CATEGORIES.get(category, "")))
+    return labels
+
+
+def _services_query():
+    return select(Service).options(
+        selectinload(Service.agency),
+        selectinload(Service.offerings).selectinload(Offering.mpp).selectinload(Mpp.region))
+
+
+def _now():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class SearchIndex:
+    """One index folder, as seen from one process."""
+
+    def __init__(self, folder, app=None):
+        self.folder = Path(folder)
+        self.app = app
+        self._opened = None          # (generation name, whoosh index)
+        self._synced_at = float("-inf")
+        self._rebuilding = None
+        self._guard = threading.Lock()
+
+    # --- generations ---------------------------------------------------------------------
+
+    def current_generation(self):
+        try:
+            return (self.folder / "CURRENT").read_text(encoding="ascii").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def open(self):
+        """The current generation's Whoosh index; raises when there is none or it is broken."""
+        generation = self.current_generation()
+        if generation is None:
+            raise whoosh_index.EmptyIndexError(f"no search index in {self.folder}")
+        if self._opened is None or self._opened[0] != generation:
+            self._opened = (generation, whoosh_index.open_dir(str(self.folder / generation)))
+        return self._opened[1]
+
+    def rebuild(self, session):
+        """Build a new generation from the database and switch readers to it.
+
+        Returns False when another process is already rebuilding.
+        """
+        self.folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.folder / "rebuild.lock"))
+        if not lock.acquire(blocking=False):
+            return False
+        try:
+            # Changes made from here on are > applied and reach the new generation by sync.
+            applied = session.scalar(select(CatalogueChange.id)
+                                     .order_by(CatalogueChange.id.desc()).limit(1)) or 0
+            number = 1 + max((int(p.name[4:]) for p in self.folder.glob("gen-*")
+                              if p.name[4:].isdigit()), default=0)
+            generation = f"gen-{number:06d}"
+            path = self.folder / generation
+            path.mkdir()
+            ix = whoosh_index.create_in(str(path), schema())
+            writer = ix.writer(limitmb=128)
+            count = 0
+            for service in session.scalars(_services_query()):
+                writer.add_document(**service_document(service))
+                count += 1
+            writer.commit()
+            _write_json(path / "sync.json", {"applied": applied, "seen": {}})
+            _write_text(self.folder / "CURRENT", generation)
+            self._forget_old_generations(keep={generation})
+            log.info("search index rebuilt: %s with %d services", generation, count)
+            return True
+        finally:
+            lock.release()
+
+    def _forget_old_generations(self, keep):
+        generations = sorted(p for p in self.folder.glob("gen-*") if p.name not in keep)
+        # The one before stays a while for readers that still have it open.
+        for old in generations[:-1]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def rebuild_soon(self):
+        """Rebuild in a background thread (one at a time), with its own database session."""
+        with self._guard:
+            if self._rebuilding is not None and self._rebuilding.is_alive():
+                return self._rebuilding
+            self._rebuilding = threading.Thread(target=self._rebuild_with_app_session,
+                                                name="search-rebuild", daemon=True)
+            self._rebuilding.start()
+            return self._rebuilding
+
+    def _rebuild_with_app_session(self):
+        try:
+            with self.app.app_context(), Session(db.engine) as session:
+                self.rebuild(session)
+        except Exception:
+            log.exception("search index rebuild failed")
+
+    def wait_for_rebuild(self, timeout=60):
+        thread = self._rebuilding
+        if thread is not None:
+            thread.join(timeout)
+
+    # --- keeping in step with the database -----------------------------------------------
+
+    def sync_if_due(self, session):
+        """Sync at most once a SYNC_INTERVAL per process: catches other machines' changes."""
+        now = time.monotonic()
+        if now - self._synced_at >= SYNC_INTERVAL:
+            self._synced_at = now
+            try:
+                self.sync(session, timeout=1.0)
+            except Exception:      # the next search tries again; this one reads what is there
+                log.warning("search index sync postponed", exc_info=True)
+
+    def pending_changes(self, session, ix):
+        """Changes in the database that this generation has not applied yet."""
+        state = _read_json(Path(ix.storage.folder) / "sync.json")
+        since = _now() - LATE_COMMIT_WINDOW
+        rows = session.execute(
+            select(CatalogueChange.id, CatalogueChange.service_id, CatalogueChange.changed_at)
+            .where(or_(CatalogueChange.id > state["applied"],
+                       CatalogueChange.changed_at >= since))).all()
+        return state, [r for r in rows if str(r.id) not in state["seen"]]
+
+    def sync(self, session, timeout=WRITE_TIMEOUT):
+        """Apply the catalogue changes this index has not seen; True when it wrote anything."""
+        ix = self.open()
+        _, pending = self.pending_changes(session, ix)
+        if not pending:
+            return False
+        writer = ix.writer(timeout=timeout, delay=0.05)
+        try:
+            state, pending = self.pending_changes(session, ix)   # another process may have won
+            service_ids = {r.service_id for r in pending}
+            found = session.scalars(_services_query().where(Service.id.in_(service_ids))).all()
+            for service in found:
+                writer.update_document(**service_document(service))
+            for gone in service_ids - {s.id for s in found}:
+                writer.delete_by_term("service_id", str(gone))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        since = _now() - LATE_COMMIT_WINDOW
+        seen = {key: at for key, at in state["seen"].items()
+                if datetime.fromisoformat(at) >= since}
+        seen.update({str(r.id): r.changed_at.isoformat() for r in pending
+                     if r.changed_at >= since})
+        applied = max([state["applied"], *(r.id for r in pending)])
+        _write_json(Path(ix.storage.folder) / "sync.json", {"applied": applied, "seen": seen})
+        log.info("search index: %d services updated from %d changes", len(service_ids),
+                 len(pending))
+        return True
+
+
+def _write_text(path, text):
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _write_json(path, data):
+    _write_text(path, json.dumps(data, sort_keys=True))
+
+
+def _read_json(path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"applied": 0, "seen": {}}

@@ -1,0 +1,190 @@
+"""Searching the catalogue: the index when it is usable, the database when it is not."""
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from markupsafe import Markup
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from whoosh.highlight import HtmlFormatter, WholeFragmenter
+
+from ..catalogue.models import Agency, Mpp, Offering, OnlineMode, Region, Service
+from ..errors import DomainError
+from ..extensions import db
+from .analysis import words
+from .models import SearchSynonym, SearchTally
+from .query import Thesaurus, build_query, parse_synonym_lines, rank, shipped_synonyms
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What a citizen asked, with the filters of the results page or the API."""
+    text: str
+    mpp: str | None = None          # an MPP slug: only its offerings
+    province: str | None = None     # a province code: only services offered there
+    agency: str | None = None       # an agency slug
+    category: str | None = None
+    online_only: bool = False
+    limit: int = 20
+
+    def filters(self):
+        return (("mpps", self.mpp), ("provinces", self.province), ("agency_slug", self.agency),
+                ("category", self.category), ("online", "1" if self.online_only else None))
+
+
+@dataclass
+class Hit:
+    service: Service
+    title: Markup           # the service's name with the matched words in <mark>
+
+
+@dataclass
+class SearchOutcome:
+    hits: list = field(default_factory=list)
+    suggestion: str | None = None      # "paspor" for "pasprt", when nothing was found
+    from_index: bool = True
+
+
+# --- synonyms ------------------------------------------------------------------------------
+
+_thesaurus_cache = {"at": 0.0, "thesaurus": None}
+THESAURUS_TTL = 30.0      # seconds; staff additions reach every process within this
+
+
+def thesaurus(session, now=None):
+    """The shipped synonym list plus the groups staff added, cached briefly per process."""
+    now = time.monotonic() if now is None else now
+    cached = _thesaurus_cache
+    if cached["thesaurus"] is None or now - cached["at"] > THESAURUS_TTL:
+        extra = session.scalars(select(SearchSynonym.terms)).all()
+        cached["thesaurus"] = Thesaurus(shipped_synonyms() + parse_synonym_lines(extra))
+        cached["at"] = now
+    return cached["thesaurus"]
+
+
+def forget_thesaurus():
+    _thesaurus_cache["thesaurus"] = None
+
+
+class SynonymRefused(DomainError):
+    status = 422
+
+
+def add_synonym(session, text, now):
+    """Add a group of words that mean the same ("akte, akta"); flushes only."""
+    groups = parse_synonym_lines([text])
+    if not groups:
+        raise SynonymRefused("Tulis paling sedikit dua kata atau frasa, dipisahkan koma.")
+    row = SearchSynonym(terms=", ".join(p.strip() for p in text.split(",") if p.strip()),
+                        created_at=now)
+    session.add(row)
+    session.flush()
+    forget_thesaurus()
+    return row
+
+
+# --- searching -----------------------------------------------------------------------------
+
+def search(index, session, request, language="id"):
+    """Answer from the index; if it is missing or broken, from the database, and rebuild it."""
+    try:
+        return _search_index(index, session, request, language)
+    except Exception:           # a broken index must never fail the page
+        log.warning("search index unusable; answering from the database", exc_info=True)
+        index.rebuild_soon()
+        return SearchOutcome(hits=_search_database(session, request), from_index=False)
+
+
+def _search_index(index, session, request, language):
+    ix = index.open()
+    index.sync_if_due(session)
+    query = build_query(request.text, thesaurus(session), request.filters())
+    if query is None:
+        return SearchOutcome()
+    with ix.searcher() as searcher:
+        results, hits = rank(searcher, query, request.limit)
+        results.formatter = HtmlFormatter(tagname="mark", between="")
+        results.fragmenter = WholeFragmenter()
+        found = [(int(hit["service_id"]), _highlight(hit, language)) for hit in hits]
+        suggestion = None if found else _suggest(searcher, request.text)
+    services = _load_services([service_id for service_id, _ in found])
+    hits = [Hit(services[sid], title) for sid, title in found if sid in services]
+    return SearchOutcome(hits=hits, suggestion=suggestion)
+
+
+def _highlight(hit, language):
+    field_name = "name_en" if language == "en" and hit.get("name_en") else "name"
+    marked = hit.highlights(field_name)
+    return Markup(marked) if marked else Markup.escape(hit[field_name])
+
+
+def _suggest(searcher, text):
+    typed = words(text)
+    corrected = []
+    for word in typed:
+        options = searcher.suggest("plain", word, limit=1, maxdist=2, prefix=1)
+        corrected.append(options[0] if options else word)
+    return " ".join(corrected) if corrected != typed else None
+
+
+def _load_services(ids):
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(Service).where(Service.id.in_(ids))).all()
+    return {s.id: s for s in rows}
+
+
+def _search_database(session, request):
+    """The fallback: services whose name or keywords contain the words or their synonyms."""
+    units = thesaurus(session).units(words(request.text))
+    if not units:
+        return []
+    haystack = func.lower(Service.name + " " + func.coalesce(Service.name_en, "") + " "
+                          + Service.keywords)
+    score = sum((or_(*(haystack.contains(" ".join(tokens), autoescape=True)
+                       for tokens in [raw] + [list(a) for a in alts])).cast(db.Integer))
+                for raw, alts in units)
+    query = select(Service).join(Service.agency).where(score > 0)
+    if request.mpp or request.province:
+        query = query.where(Service.id.in_(
+            select(Offering.service_id).join(Offering.mpp).join(Mpp.region)
+            .where(Mpp.slug == request.mpp if request.mpp
+                   else Region.province_code == request.province)))
+    if request.agency:
+        query = query.where(Agency.slug == request.agency)
+    if request.category:
+        query = query.where(Service.category == request.category)
+    if request.online_only:
+        query = query.where(Service.online_mode == OnlineMode.ONLINE)
+    starts = func.lower(Service.name).startswith(units[0][0][0], autoescape=True)
+    rows = session.scalars(query.order_by(score.desc(), starts.desc(), Service.name)
+                           .limit(request.limit)).all()
+    return [Hit(s, Markup.escape(s.name)) for s in rows]
+
+
+# --- what people search for ----------------------------------------------------------------
+
+def count_search(session, service_id):
+    """One more search answered first by this service (no query text is kept)."""
+    dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(session.get_bind().dialect.name)
+    if dialect is None:
+        return
+    statement = dialect.insert(SearchTally).values(service_id=service_id, hits=1)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[SearchTally.service_id], set_={"hits": SearchTally.hits + 1}))
+
+
+def most_searched(session, mpp_slug=None, limit=5):
+    query = (select(Service).join(SearchTally, SearchTally.service_id == Service.id)
+             .order_by(SearchTally.hits.desc(), Service.name).limit(limit))
+    if mpp_slug:
+        query = query.where(Service.id.in_(select(Offering.service_id).join(Offering.mpp)
+                                           .where(Mpp.slug == mpp_slug)))
+    return session.scalars(query).all()
+
+
+def utcnow():
+    return datetime.now(timezone.utc).replace(tzinfo=None)

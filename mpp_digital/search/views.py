@@ -1,0 +1,36 @@
+from flask import Blueprint, render_template, request
+from flask_babel import get_locale
+
+from ..catalogue import operations as catalogue
+from ..extensions import db
+from . import get_index
+from . import operations as ops
+from .forms import SearchForm
+
+bp = Blueprint("search", __name__)
+
+
+@bp.get("/cari")
+def results():
+    form = SearchForm(request.args)
+    form.set_choices(catalogue.list_provinces_only(), catalogue.list_agencies())
+    mpp = catalogue.get_mpp(form.mpp.data) if form.mpp.data else None
+    outcome = None
+    if "q" in request.args and form.validate():
+        outcome = ops.search(get_index(), db.session, _request_from(form), str(get_locale()))
+        if outcome.hits:
+            ops.count_search(db.session, outcome.hits[0].service.id)
+            db.session.commit()
+    counts = catalogue.offering_counts([h.service.id for h in outcome.hits]) if outcome else {}
+    popular = [] if outcome is None or outcome.hits else ops.most_searched(
+        db.session, mpp.slug if mpp else None)
+    return render_template("search/results.html", form=form, mpp=mpp, outcome=outcome,
+                           counts=counts, popular=popular)
+
+
+def _request_from(form):
+    return ops.SearchRequest(text=form.q.data, mpp=form.mpp.data or None,
+                             province=form.province.data or None,
+                             agency=form.agency.data or None,
+                             category=form.category.data or None,
+                             online_only=form.online.data)
