@@ -28,9 +28,10 @@ def write_instance_config(instance_path):
 @click.option("--demo", is_flag=True, help="Also load the 12 demo MPPs and their services.")
 @with_appcontext
 def init_command(demo):
-    """Write instance/config.py secrets, migrate the database and load the regions."""
+    """Write instance/config.py secrets, migrate, load the regions, build the search index."""
     from .catalogue.demo import load_demo
     from .catalogue.operations import load_regions
+    from .search import get_index
 
     config_path = write_instance_config(current_app.instance_path)
     click.echo(f"Configuration: {config_path}")
@@ -41,6 +42,9 @@ def init_command(demo):
         result = load_demo(datetime.now(timezone.utc).date())
         click.echo(f"Demo: {result.created} offerings added, {result.unchanged} already there.")
     db.session.commit()
+    index = get_index()
+    if index.rebuild(db.session):
+        click.echo(f"Search index: {index.folder / index.current_generation()}")
 
 
 def init_app(app):

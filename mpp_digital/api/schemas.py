@@ -94,3 +94,24 @@ class ServiceDetailSchema(ServiceSchema):
     legal_basis = fields.List(fields.String(), required=True)
     online_url = fields.String(allow_none=True)
     offered_at = fields.List(fields.Nested(PlaceSchema), required=True)
+
+
+class SearchQuerySchema(Schema):
+    q = fields.String(required=True, validate=validate.Length(min=2, max=100),
+                      metadata={"description": "what the citizen typed, e.g. bikin ktp"})
+    mpp = fields.String(validate=validate.Regexp(r"^[a-z0-9-]{1,80}$"),
+                        metadata={"description": "search only this MPP's offerings"})
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
+
+
+class SearchResultSchema(Schema):
+    service = fields.String(required=True)
+    title = fields.String(required=True)
+    agency = fields.String(required=True)
+    mpp = fields.String(required=True, allow_none=True)
+    url = fields.String(required=True, metadata={"format": "uri"})
+
+
+class SearchResponseSchema(Schema):
+    query = fields.String(required=True)
+    results = fields.List(fields.Nested(SearchResultSchema), required=True)

@@ -24,7 +24,7 @@ def _checked(client, openapi, path, **kwargs):
 def test_the_document_is_valid_and_describes_every_endpoint(client):
     document = client.get("/api/v1/openapi.json").get_json()
     validate(document)
-    assert set(document["paths"]) == {"/api/v1/mpps", "/api/v1/mpps/{slug}",
+    assert set(document["paths"]) == {"/api/v1/mpps", "/api/v1/mpps/{slug}", "/api/v1/search",
                                       "/api/v1/services", "/api/v1/services/{slug}"}
 
 
@@ -85,3 +85,38 @@ def test_errors_are_json_with_a_reason(client):
     assert bad["errors"]["query"]["province"]
     assert client.get("/api/v1/nothing").get_json()["code"] == 404
     assert client.post("/api/v1/mpps").get_json()["code"] == 405
+
+
+@pytest.fixture
+def indexed(app):
+    from mpp_digital.extensions import db
+    from mpp_digital.search import get_index
+    with app.app_context():
+        get_index(app).rebuild(db.session)
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/api/v1/search?q=bikin+ktp", 200),
+    ("/api/v1/search?q=paspor&mpp=kota-kediri&limit=2", 200),
+    ("/api/v1/search?q=paspor&mpp=kabupaten-tebo", 200),
+    ("/api/v1/search?q=paspor&mpp=kota-atlantis", 404),
+    ("/api/v1/search?q=x", 422),
+    ("/api/v1/search", 422),
+    ("/api/v1/search?q=paspor&limit=0", 422),
+    ("/api/v1/search?q=paspor&limit=banyak", 422),
+    ("/api/v1/search?q=paspor&mpp=Kota%20Kediri", 422),
+])
+def test_search_answers_as_documented(client, openapi, indexed, path, status):
+    assert _checked(client, openapi, path).status_code == status
+
+
+def test_search_within_an_mpp(client, openapi, indexed):
+    body = _checked(client, openapi, "/api/v1/search?q=paspor&mpp=kota-kediri&limit=2").get_json()
+    assert body["query"] == "paspor" and len(body["results"]) == 2
+    assert body["results"][0] == {
+        "service": "paspor-biasa", "agency": "Imigrasi", "mpp": "kota-kediri",
+        "title": body["results"][0]["title"],
+        "url": "http://localhost/mpp/kota-kediri/layanan/paspor-biasa"}
+    national = client.get("/api/v1/search?q=bikin+ktp").get_json()["results"][0]
+    assert national["mpp"] is None and national["url"] == "http://localhost/layanan/ktp-elektronik"
+    assert client.get("/api/v1/search?q=paspor&mpp=kabupaten-tebo").get_json()["results"] == []

@@ -9,6 +9,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from mpp_digital import create_app
+from mpp_digital.extensions import db
+from mpp_digital.search import get_index
 
 from ..conftest import BASE_CONFIG
 from ..databases import skip_unless
@@ -39,6 +41,9 @@ def live_server(test_databases, templates, tmp_path_factory):
     config = {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": True}
     config.pop("SERVER_NAME")
     app = create_app(config, instance_path=str(tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        get_index(app).rebuild(db.session)
+        db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -38,8 +38,9 @@ def test_the_same_journey_works_without_javascript(phone_without_js, live_server
 
 def test_typing_a_region_name_finds_its_hall(phone, live_server):
     phone.goto(live_server + "/")
-    phone.get_by_label("Nama kabupaten/kota").fill("mataram")
-    phone.get_by_role("button", name="Cari").click()
+    region_form = phone.locator("main form.search")
+    region_form.get_by_label("Nama kabupaten/kota").fill("mataram")
+    region_form.get_by_role("button", name="Cari").click()
     assert phone.locator("h1").inner_text() == "Mal Pelayanan Publik Kota Mataram"
     assert "WITA" in phone.locator(".today").inner_text()
 
@@ -52,10 +53,29 @@ def test_english_is_one_click_away(phone, live_server):
     assert phone.get_by_role("heading", name="Agencies and services").is_visible()
 
 
+def test_searching_from_an_mpp_page_without_javascript(phone_without_js, live_server):
+    page = phone_without_js
+    page.goto(live_server + "/mpp/kota-kediri")
+    page.get_by_role("searchbox", name="Cari layanan").fill("akte lahir")
+    page.locator("form.quick-search").get_by_role("button", name="Cari").click()
+    assert page.locator("h1").inner_text() == "Cari layanan di Mal Pelayanan Publik Kota Kediri"
+    first = page.locator("ol.results li a").first
+    assert first.locator("mark").count() == 2
+    first.click()
+    assert page.url.endswith("/mpp/kota-kediri/layanan/akta-kelahiran")
+
+
+def test_a_misspelled_search_offers_the_right_spelling(phone, live_server):
+    phone.goto(live_server + "/cari?q=pspr")
+    phone.get_by_role("link", name="paspor").click()
+    assert phone.locator("ol.results li").first.inner_text().startswith("Paspor biasa")
+
+
 PAGES = ["/", "/provinsi/sulawesi-selatan", "/wilayah/kabupaten-gowa", "/mpp/kabupaten-sinjai",
          "/mpp/kabupaten-sinjai/layanan/skck-baru",
          "/mpp/kabupaten-sinjai/layanan/skck-baru/persyaratan", "/layanan",
-         "/layanan/skck-baru", "/wilayah?q=x", "/mpp/tidak-ada"]
+         "/layanan/skck-baru", "/wilayah?q=x", "/mpp/tidak-ada", "/cari?q=bikin+ktp",
+         "/cari?q=pspr&mpp=kota-kediri", "/cari?q=x"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -77,6 +97,7 @@ def test_pages_fit_a_360px_screen(phone, live_server, path):
     ("home", "/"),
     ("mpp", "/mpp/kota-kediri"),
     ("service", "/mpp/kota-kediri/layanan/paspor-biasa"),
+    ("search", "/cari?q=bikin+paspor"),
 ])
 def test_pages_stay_within_the_byte_budget_and_on_site(phone, live_server, name, path):
     responses, off_site = [], []

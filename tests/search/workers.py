@@ -1,0 +1,58 @@
+"""Processes for the multi-process search tests (spawned: each imports the app afresh)."""
+import time
+
+from mpp_digital import create_app
+from mpp_digital.catalogue.operations import import_rows
+from mpp_digital.extensions import db
+from mpp_digital.search import get_index
+from mpp_digital.search.operations import SearchRequest, search
+
+from ..conftest import BASE_CONFIG
+
+
+def _app(database_url, index_dir):
+    return create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+                       "SEARCH_INDEX_DIR": index_dir})
+
+
+def row(writer, number):
+    return {"mpp": "kota-kediri", "agency": "dpmptsp", "service": f"uji-w{writer}n{number}",
+            "name": f"Layanan uji penulis {writer} nomor {number}", "category": "perizinan",
+            "requirements": ["KTP-el"], "procedure": ["Datang ke loket"], "duration_value": 1,
+            "duration_unit": "days", "fee": 0, "product": "Surat", "legal_basis": ["Perda"],
+            "online_mode": "visit_only", "keywords": f"w{writer}n{number}"}
+
+
+def write_services(database_url, index_dir, writer, count):
+    """Add `count` services one commit at a time; each commit updates the shared index."""
+    app = _app(database_url, index_dir)
+    errors = []
+    with app.app_context():
+        for number in range(count):
+            try:
+                import_rows([(f"w{writer}", row(writer, number))])
+                db.session.commit()
+            except Exception as exc:           # reported to the test, which fails on any
+                db.session.rollback()
+                errors.append(repr(exc))
+        db.engine.dispose()
+    return errors
+
+
+def keep_searching(database_url, index_dir, stop, results):
+    """Search until told to stop; report failures and answers that did not come from the index."""
+    app = _app(database_url, index_dir)
+    searches, failures = 0, []
+    with app.app_context():
+        while not stop.is_set():
+            try:
+                outcome = search(get_index(), db.session, SearchRequest("paspor ktp uji penulis"))
+                if not outcome.from_index or not outcome.hits:
+                    failures.append(f"from_index={outcome.from_index} hits={len(outcome.hits)}")
+            except Exception as exc:
+                failures.append(repr(exc))
+            db.session.remove()
+            searches += 1
+            time.sleep(0.01)
+        db.engine.dispose()
+    results.put((searches, failures))
