@@ -16,6 +16,7 @@ import os
 import shutil
 import threading
 import time
+from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -47,8 +48,7 @@ def schema():
         slug=ID(stored=True),
         name=TEXT(analyzer=stemmed, stored=True, field_boost=3.0),
         name_en=TEXT(analyzer=stemmed, stored=True, field_boost=2.0),
-        keywords=TEXT(analyzer=stemmed, field_boost=2.0),
-        agency=TEXT(analyzer=stemmed, field_boost=1.0),
+        tags=TEXT(analyzer=stemmed, field_boost=1.5),
         body=TEXT(analyzer=stemmed, field_boost=0.4),
         plain=TEXT(analyzer=plain_analyzer(), spelling=True),
         agency_slug=ID,
@@ -67,8 +67,7 @@ def service_document(service):
         "slug": service.slug,
         "name": service.name,
         "name_en": service.name_en or "",
-        "keywords": service.keywords,
-        "agency": f"{service.agency.short_name} {service.agency.name}",
+        "tags": f"{service.keywords} {service.agency.short_name} {service.agency.name}",
         "body": " ".join((service.summary, *_category_labels(service.category),
                           service.product)),
         "plain": " ".join((service.name, service.name_en or "", service.keywords,
@@ -110,6 +109,24 @@ class SearchIndex:
         self._synced_at = float("-inf")
         self._rebuilding = None
         self._guard = threading.Lock()
+        self._cache = OrderedDict()
+
+    # --- answers already computed, per process ------------------------------------------
+
+    CACHE_SIZE = 2048
+
+    def cache_get(self, key):
+        with self._guard:
+            value = self._cache.get(key)
+            if value is not None:
+                self._cache.move_to_end(key)
+            return value
+
+    def cache_put(self, key, value):
+        with self._guard:
+            self._cache[key] = value
+            if len(self._cache) > self.CACHE_SIZE:
+                self._cache.popitem(last=False)
 
     # --- generations ---------------------------------------------------------------------
 
@@ -153,7 +170,12 @@ class SearchIndex:
                 writer.add_document(**service_document(service))
                 count += 1
             writer.commit()
-            _write_json(path / "sync.json", {"applied": applied, "seen": {}})
+            since = _now() - LATE_COMMIT_WINDOW
+            recent = session.execute(select(CatalogueChange.id, CatalogueChange.changed_at)
+                                     .where(CatalogueChange.id <= applied,
+                                            CatalogueChange.changed_at >= since)).all()
+            _write_json(path / "sync.json", {
+                "applied": applied, "seen": {str(r.id): r.changed_at.isoformat() for r in recent}})
             _write_text(self.folder / "CURRENT", generation)
             self._forget_old_generations(keep={generation})
             log.info("search index rebuilt: %s with %d services", generation, count)

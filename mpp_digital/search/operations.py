@@ -8,6 +8,7 @@ from markupsafe import Markup
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from whoosh.highlight import HtmlFormatter, WholeFragmenter
+from whoosh.scoring import BM25F
 
 from ..catalogue.models import Agency, Mpp, Offering, OnlineMode, Region, Service
 from ..errors import DomainError
@@ -17,6 +18,11 @@ from .models import SearchSynonym, SearchTally
 from .query import Thesaurus, build_query, parse_synonym_lines, rank, shipped_synonyms
 
 log = logging.getLogger(__name__)
+
+
+# Official names run long for administrative reasons ("Paspor biasa non-elektronik 5 tahun
+# (baru atau …)"): a milder length penalty on names than on other text.
+WEIGHTING = BM25F(name_B=0.3, name_en_B=0.3)
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ class SearchOutcome:
 
 # --- synonyms ------------------------------------------------------------------------------
 
-_thesaurus_cache = {"at": 0.0, "thesaurus": None}
+_thesaurus_cache = {"at": 0.0, "thesaurus": None, "loads": 0}
 THESAURUS_TTL = 30.0      # seconds; staff additions reach every process within this
 
 
@@ -60,7 +66,9 @@ def thesaurus(session, now=None):
     cached = _thesaurus_cache
     if cached["thesaurus"] is None or now - cached["at"] > THESAURUS_TTL:
         extra = session.scalars(select(SearchSynonym.terms)).all()
-        cached["thesaurus"] = Thesaurus(shipped_synonyms() + parse_synonym_lines(extra))
+        cached["loads"] += 1
+        cached["thesaurus"] = Thesaurus(shipped_synonyms() + parse_synonym_lines(extra),
+                                        version=cached["loads"])
         cached["at"] = now
     return cached["thesaurus"]
 
@@ -101,18 +109,32 @@ def search(index, session, request, language="id"):
 def _search_index(index, session, request, language):
     ix = index.open()
     index.sync_if_due(session)
-    query = build_query(request.text, thesaurus(session), request.filters())
-    if query is None:
-        return SearchOutcome()
-    with ix.searcher() as searcher:
+    words_in_use = thesaurus(session)
+    # Citizens ask the same few things all day: a result stays valid until the index commits
+    # again (its generation number changes) or the synonym list is reloaded.
+    key = (index.current_generation(), ix.latest_generation(), words_in_use.version, language,
+           request)
+    cached = index.cache_get(key)
+    if cached is None:
+        cached = _ask_index(ix, words_in_use, request, language)
+        index.cache_put(key, cached)
+    found, suggestion = cached
+    services = _load_services([service_id for service_id, _ in found])
+    hits = [Hit(services[sid], title) for sid, title in found if sid in services]
+    return SearchOutcome(hits=hits, suggestion=suggestion)
+
+
+def _ask_index(ix, words_in_use, request, language):
+    """([(service id, highlighted title)], spelling suggestion) from the index."""
+    with ix.searcher(weighting=WEIGHTING) as searcher:
+        query = build_query(request.text, words_in_use, request.filters(), searcher.reader())
+        if query is None:
+            return [], None
         results, hits = rank(searcher, query, request.limit)
         results.formatter = HtmlFormatter(tagname="mark", between="")
         results.fragmenter = WholeFragmenter()
         found = [(int(hit["service_id"]), _highlight(hit, language)) for hit in hits]
-        suggestion = None if found else _suggest(searcher, request.text)
-    services = _load_services([service_id for service_id, _ in found])
-    hits = [Hit(services[sid], title) for sid, title in found if sid in services]
-    return SearchOutcome(hits=hits, suggestion=suggestion)
+        return found, None if found else _suggest(searcher, request.text)
 
 
 def _highlight(hit, language):
