@@ -20,13 +20,14 @@ def create_app(test_config=None, instance_path=None):
     _settle_config(app)
 
     from . import cli, errors, filters, i18n, search
-    from .extensions import api, babel, csrf, db, migrate
+    from .extensions import api, babel, csrf, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     api.init_app(app)
+    limiter.init_app(app)
     errors.init_app(app, api)
     filters.init_app(app)
     i18n.init_app(app)
@@ -34,9 +35,11 @@ def create_app(test_config=None, instance_path=None):
     search.init_app(app)
 
     from .api.views import bp as api_bp
+    from .booking.views import bp as booking_bp
     from .catalogue.views import bp as catalogue_bp
 
     app.register_blueprint(catalogue_bp)
+    app.register_blueprint(booking_bp)
     api.register_blueprint(api_bp)
     csrf.exempt(api_bp)   # read-only JSON; write endpoints will authenticate differently
     return app
@@ -49,6 +52,11 @@ def _settle_config(app):
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
             url = f"sqlite:///{Path(app.instance_path) / 'mpp.sqlite3'}"
         app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if not app.config.get("NIK_HMAC_KEY"):
+        logging.getLogger(__name__).warning(
+            "No NIK_HMAC_KEY in instance/config.py: per-NIK booking limits reset with each "
+            "process. `flask --app mpp_digital init` writes one.")
+        app.config["NIK_HMAC_KEY"] = secrets.token_urlsafe(32)
     if not app.config.get("SECRET_KEY"):
         # Without `flask init` there is no persistent key: sessions last one process.
         logging.getLogger(__name__).warning(

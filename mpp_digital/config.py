@@ -8,6 +8,8 @@ DATABASE_URL = None
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
 SECRET_KEY = None
+# Keys the NIK's HMAC; changing it unlinks existing bookings from their NIKs.
+NIK_HMAC_KEY = None
 
 # Flask-Babel: Bahasa Indonesia first, English second.
 LANGUAGES = ("id", "en")
@@ -29,3 +31,10 @@ OPENAPI_JSON_PATH = "openapi.json"
 API_PAGE_SIZE = 100
 
 JSON_SORT_KEYS = False
+
+# Booking: limits against hoarding (per NIK, enforced by the database) and per client.
+BOOKING_MAX_ACTIVE_PER_NIK = 3
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+BOOKING_RATE_LIMIT = "10 per hour;3 per minute"
+LOOKUP_RATE_LIMIT = "30 per hour;10 per minute"

@@ -43,6 +43,9 @@ def init_app(app, api):
                   _("Permintaan ini tidak dapat dilayani di alamat ini.")),
             400: (_("Permintaan tidak valid"),
                   _("Permintaan tidak dapat diproses. Muat ulang halaman lalu coba lagi.")),
+            429: (_("Terlalu banyak permintaan"),
+                  _("Anda mengirim terlalu banyak permintaan dalam waktu singkat. Tunggu "
+                    "sebentar, lalu coba lagi.")),
         }
         title, message = pages.get(exc.code, (_("Terjadi kesalahan"),
                                               _("Terjadi kesalahan. Silakan coba lagi nanti.")))

@@ -3,13 +3,15 @@ import sqlite3
 from pathlib import Path
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, scoped_session
 
 
 class Base(DeclarativeBase):
@@ -28,14 +30,42 @@ migrate = Migrate(directory=str(Path(__file__).parent / "migrations"), render_as
 csrf = CSRFProtect()
 babel = Babel()
 api = Api()
+# Storage from RATELIMIT_STORAGE_URI: memory:// for one process, redis://… for several.
+limiter = Limiter(key_func=get_remote_address)
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite enforces foreign keys only when asked; WAL lets readers work beside a writer."""
+    """SQLite enforces foreign keys only when asked; WAL lets readers work beside a writer.
+
+    The driver's own transaction handling is switched off: _sqlite_begin issues BEGIN itself
+    (SQLAlchemy's documented pysqlite recipe), which also makes savepoints work.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.execute("PRAGMA busy_timeout = 10000")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if conn.dialect.name == "sqlite":
+        immediate = conn.get_execution_options().get("sqlite_immediate")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write(session):
+    """Start a unit of work that will write.
+
+    On SQLite the write lock is taken at BEGIN (IMMEDIATE), so concurrent writers wait their
+    turn (busy_timeout) instead of failing when a read transaction tries to become a write.
+    On PostgreSQL this is an ordinary READ COMMITTED transaction.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.in_transaction():
+        session.commit()          # ends the reads done so far; nothing is pending here
+    session.connection(execution_options={"sqlite_immediate": True})

@@ -3,8 +3,10 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_day_names
+import segno
 from babel.numbers import format_currency
 from flask_babel import get_locale, gettext as _, ngettext
+from markupsafe import Markup
 
 TZ_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
@@ -71,8 +73,31 @@ def localized_name(service):
     return service.name
 
 
+def masked_nik(last4):
+    """What a page may show of a NIK: ************1234."""
+    return "*" * 12 + last4
+
+
+def masked_phone(phone):
+    """+62812****7890."""
+    return phone[:6] + "*" * max(0, len(phone) - 10) + phone[-4:]
+
+
+def code_groups(code):
+    """A booking code in groups that are easy to read aloud: 7K3Q-9XZ2-AB."""
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def qr_svg(text, title):
+    """An inline SVG QR code (segno), labelled for screen readers."""
+    qr = segno.make(text, error="m")
+    svg = qr.svg_inline(scale=4, border=2, title=str(title))
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+
+
 def init_app(app):
     app.jinja_env.filters.update(
         tz_abbr=tz_abbr, clock=clock, local_datetime=local_datetime, long_date=long_date,
         weekday_name=weekday_name, weekday_range=weekday_range, rupiah=rupiah,
-        duration=duration, localized_name=localized_name)
+        duration=duration, localized_name=localized_name, masked_nik=masked_nik,
+        masked_phone=masked_phone, code_groups=code_groups, qr_svg=qr_svg)

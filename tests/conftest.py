@@ -10,6 +10,7 @@ BASE_CONFIG = {
     "SECRET_KEY": "test-secret-key",
     "NIK_HMAC_KEY": "test-nik-key",
     "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
     "SERVER_NAME": "localhost",
 }
 

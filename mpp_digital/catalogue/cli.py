@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from ..errors import NotFound
-from ..extensions import db
+from ..extensions import begin_write, db
 from .operations import ImportRejected, export_rows, import_rows
 from .schemas import COLUMNS, from_spreadsheet, to_spreadsheet
 
@@ -42,6 +42,7 @@ def import_command(path):
         rows = read_catalogue_file(path)
     except (ValueError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"{path} tidak terbaca: {exc}") from None
+    begin_write(db.session)
     try:
         result = import_rows(rows)
     except ImportRejected as exc:

@@ -3,7 +3,7 @@ import time
 
 from mpp_digital import create_app
 from mpp_digital.catalogue.operations import import_rows
-from mpp_digital.extensions import db
+from mpp_digital.extensions import begin_write, db
 from mpp_digital.search import get_index
 from mpp_digital.search.operations import SearchRequest, search
 
@@ -30,6 +30,7 @@ def write_services(database_url, index_dir, writer, count):
     with app.app_context():
         for number in range(count):
             try:
+                begin_write(db.session)
                 import_rows([(f"w{writer}", row(writer, number))])
                 db.session.commit()
             except Exception as exc:           # reported to the test, which fails on any

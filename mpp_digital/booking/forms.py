@@ -1,0 +1,86 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField, StringField, TelField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from .nik import NikInvalid, parse_nik
+from .phone import PhoneInvalid, parse_phone
+
+
+class CitizenFields:
+    """Name, NIK and phone, checked the same way wherever a citizen gives them."""
+
+    def validate_nik(self, field):
+        try:
+            field.parsed = parse_nik(field.data, self.today)
+        except NikInvalid as exc:
+            raise ValidationError(str(exc.args[0])) from None
+
+    def validate_phone(self, field):
+        try:
+            field.parsed = parse_phone(field.data)
+        except PhoneInvalid as exc:
+            raise ValidationError(str(exc.args[0])) from None
+
+    def validate_website(self, field):
+        # A hidden field people never see; bots that fill every field are turned away.
+        if field.data:
+            raise ValidationError(_l("Formulir tidak dapat diproses."))
+
+
+class BookingForm(CitizenFields, FlaskForm):
+    slot = RadioField(_l("Pilih jam"), validators=[InputRequired(_l("Pilih salah satu jam."))],
+                      validate_choice=False)
+    name = StringField(_l("Nama lengkap sesuai KTP"),
+                       validators=[InputRequired(_l("Tulis nama Anda.")), Length(min=2, max=120)],
+                       render_kw={"autocomplete": "name"})
+    nik = StringField(_l("NIK"), validators=[InputRequired(_l("Tulis NIK Anda."))],
+                      description=_l("16 angka di KTP atau Kartu Keluarga, contoh 3201xxxxxxxx0001. "
+                                     "Kami hanya menyimpan 4 angka terakhirnya."),
+                      render_kw={"inputmode": "numeric", "autocomplete": "off",
+                                 "spellcheck": "false", "maxlength": "24"})
+    phone = TelField(_l("Nomor ponsel"), validators=[InputRequired(_l("Tulis nomor ponsel."))],
+                     description=_l("Untuk kabar bila jadwal berubah."),
+                     render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    email = EmailField(_l("Email (boleh dikosongkan)"),
+                       validators=[Optional(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+    website = StringField(_l("Jangan isi kolom ini"), render_kw={"tabindex": "-1",
+                                                                 "autocomplete": "off"})
+
+    def __init__(self, *args, today, slot_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.slot.choices = slot_choices
+
+    def validate_email(self, field):
+        if field.data and ("@" not in field.data or field.data.startswith("@")
+                           or "." not in field.data.rsplit("@", 1)[-1]):
+            raise ValidationError(_l("Tulis alamat email yang benar, atau kosongkan."))
+
+
+class LookupForm(FlaskForm):
+    code = StringField(_l("Kode janji"), validators=[InputRequired(_l("Tulis kode janji.")),
+                                                     Length(min=6, max=20)],
+                       description=_l("Tertulis di halaman bukti janji, mis. 7K3Q-9XZ2-AB."),
+                       render_kw={"autocomplete": "off", "spellcheck": "false",
+                                  "autocapitalize": "characters"})
+    last4 = StringField(_l("4 angka terakhir NIK"),
+                        validators=[InputRequired(_l("Tulis 4 angka terakhir NIK.")),
+                                    Length(min=4, max=4, message=_l("Tepat 4 angka."))],
+                        render_kw={"inputmode": "numeric", "autocomplete": "off",
+                                   "maxlength": "4"})
+
+
+class RescheduleForm(FlaskForm):
+    slot = RadioField(_l("Pilih jam baru"),
+                      validators=[InputRequired(_l("Pilih salah satu jam."))],
+                      validate_choice=False)
+
+    def __init__(self, *args, slot_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slot.choices = slot_choices
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something (cancel, finish): CSRF-protected, nothing else."""

@@ -1,0 +1,84 @@
+"""Bookable time: slots materialised from schedules, and the appointments citizens make."""
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..catalogue.models import Offering, Service, _enum
+from ..extensions import db
+
+
+class AppointmentStatus(enum.StrEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"          # its slot passed without a check-in
+
+
+class Slot(db.Model):
+    """A bookable period of one offering; `booked` only changes through a guarded update."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offering_id: Mapped[int] = mapped_column(ForeignKey("offering.id"), index=True)
+    starts_at: Mapped[datetime]              # UTC
+    ends_at: Mapped[datetime]
+    capacity: Mapped[int]                    # seats offered online
+    booked: Mapped[int] = mapped_column(default=0)
+    retired: Mapped[bool] = mapped_column(default=False)   # no longer in the schedule
+
+    offering: Mapped[Offering] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("offering_id", "starts_at"),
+        CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint("booked >= 0 AND booked <= capacity", name="booked_within_capacity"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
+    )
+
+    @property
+    def free(self):
+        return self.capacity - self.booked
+
+
+class SlotDay(db.Model):
+    """A day of an offering whose slots have been generated (possibly none: a holiday)."""
+    __tablename__ = "slot_day"
+    offering_id: Mapped[int] = mapped_column(ForeignKey("offering.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)     # in the MPP's time zone
+
+
+class Appointment(db.Model):
+    """A booked seat. The citizen's NIK is kept only as a keyed hash and its last 4 digits."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slot.id"), index=True)
+    offering_id: Mapped[int] = mapped_column(ForeignKey("offering.id"))
+    # The service again, so that the database can hold one active booking per NIK per service.
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    status: Mapped[AppointmentStatus] = mapped_column(
+        _enum(AppointmentStatus, "appointment_status"), default=AppointmentStatus.ACTIVE)
+    name: Mapped[str] = mapped_column(String(120))
+    nik_hmac: Mapped[str] = mapped_column(String(64))
+    nik_last4: Mapped[str] = mapped_column(String(4))
+    # Which of the NIK's few allowed active bookings this is: unique among its active ones.
+    nik_seat: Mapped[int]
+    phone: Mapped[str] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(254))
+    idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    reschedules: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+    slot: Mapped[Slot] = relationship()
+    offering: Mapped[Offering] = relationship()
+    service: Mapped[Service] = relationship()
+
+    __table_args__ = (
+        Index("uq_appointment_active_nik_service", "nik_hmac", "service_id", unique=True,
+              sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+        Index("uq_appointment_active_nik_seat", "nik_hmac", "nik_seat", unique=True,
+              sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+        CheckConstraint("nik_seat >= 1", name="nik_seat_positive"),
+        CheckConstraint("reschedules BETWEEN 0 AND 1", name="reschedule_once"),
+        CheckConstraint("length(nik_last4) = 4", name="nik_last4_length"),
+    )

@@ -1,0 +1,370 @@
+"""What booking does: slots from schedules, seats taken by one guarded update, per-NIK limits.
+
+Every operation flushes and never commits; the view, command or test that owns the unit of work
+starts it with extensions.begin_write() and commits once.
+"""
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..catalogue.models import Mpp, Offering
+from ..catalogue.operations import closures_for, intervals, offering_hours, public_holiday
+from ..catalogue.schedule import day_status
+from ..errors import DomainError
+from .availability import bookable, day_plan
+from .models import Appointment, AppointmentStatus, Slot, SlotDay
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"     # no 0/O, 1/I/L, U
+CODE_LENGTH = 10
+
+
+class BookingRefused(DomainError):
+    """A rule refused the booking; nothing was written."""
+    status = 409
+
+
+class SlotFull(BookingRefused):
+    pass
+
+
+class LimitReached(BookingRefused):
+    pass
+
+
+class NotBookable(BookingRefused):
+    pass
+
+
+class AppointmentNotFound(DomainError):
+    status = 404
+
+
+class IdempotencyMismatch(DomainError):
+    status = 422
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """Who books: the NIK is already checked (nik.parse_nik) and never leaves this object."""
+    name: str
+    nik: object            # booking.nik.Nik
+    phone: str             # +62…
+    email: str | None = None
+
+
+def utc(dt):
+    """A naive UTC datetime, as the database keeps them."""
+    return dt.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def zone(mpp):
+    return ZoneInfo(mpp.timezone)
+
+
+def local_day(mpp, now):
+    return now.astimezone(zone(mpp)).date()
+
+
+def to_local(mpp, naive_utc):
+    return naive_utc.replace(tzinfo=timezone.utc).astimezone(zone(mpp))
+
+
+# --- slots ---------------------------------------------------------------------------------
+
+def _insert_ignore(session, model, rows, index_elements):
+    """INSERT … ON CONFLICT DO NOTHING: another process may be generating the same day."""
+    if not rows:
+        return
+    dialect = {"sqlite": sqlite, "postgresql": postgresql}[session.get_bind().dialect.name]
+    session.execute(dialect.insert(model).values(rows)
+                    .on_conflict_do_nothing(index_elements=index_elements))
+
+
+def generate_slots(session, offering, first_day, last_day):
+    """Materialise the offering's slots for these local days from its current schedule.
+
+    A slot that no longer fits the schedule is deleted when nobody booked it and otherwise
+    kept as `retired`, so its bookings stay and are listed by misfits() for the manager.
+    """
+    mpp = offering.mpp
+    tz = zone(mpp)
+    hours = offering_hours(offering)
+    closures = closures_for(mpp, first_day, last_day)
+    day = first_day
+    while day <= last_day:
+        status = day_status(day, hours, closures, public_holiday(day))
+        planned = day_plan(day, status.spans, offering.slot_minutes, offering.seats_per_slot,
+                           offering.daily_quota, offering.walkin_share)
+        wanted = {utc(p.starts_at.replace(tzinfo=tz)): p for p in planned}
+        start = utc(datetime.combine(day, datetime.min.time(), tz))
+        existing = {s.starts_at: s for s in session.scalars(
+            select(Slot).where(Slot.offering_id == offering.id, Slot.starts_at >= start,
+                               Slot.starts_at < start + timedelta(days=1)))}
+        for starts_at, slot in existing.items():
+            plan = wanted.get(starts_at)
+            if plan is None or utc(plan.ends_at.replace(tzinfo=tz)) != slot.ends_at:
+                if slot.booked == 0:
+                    session.delete(slot)
+                else:
+                    slot.retired = True
+            else:
+                slot.capacity = max(plan.online, slot.booked)
+                slot.retired = False
+        _insert_ignore(session, Slot, [
+            {"offering_id": offering.id, "starts_at": starts_at,
+             "ends_at": utc(p.ends_at.replace(tzinfo=tz)), "capacity": p.online, "booked": 0,
+             "retired": False}
+            for starts_at, p in wanted.items() if starts_at not in existing], ["offering_id",
+                                                                                "starts_at"])
+        _insert_ignore(session, SlotDay, [{"offering_id": offering.id, "day": day}],
+                       ["offering_id", "day"])
+        day += timedelta(days=1)
+    session.flush()
+
+
+def missing_days(session, offering, now):
+    """Local days from today to the booking horizon whose slots were never generated."""
+    today = local_day(offering.mpp, now)
+    days = [today + timedelta(days=n) for n in range(offering.horizon_days + 1)]
+    done = set(session.scalars(select(SlotDay.day).where(SlotDay.offering_id == offering.id,
+                                                        SlotDay.day >= days[0],
+                                                        SlotDay.day <= days[-1])))
+    return [d for d in days if d not in done]
+
+
+def ensure_slots(session, offering, now):
+    """Generate the days not generated yet (runs inside a write transaction)."""
+    days = missing_days(session, offering, now)
+    if days:
+        generate_slots(session, offering, days[0], days[-1])
+    return bool(days)
+
+
+def _open_slots(offering, now):
+    return (select(Slot).where(Slot.offering_id == offering.id, Slot.retired.is_(False),
+                               Slot.booked < Slot.capacity,
+                               Slot.starts_at > utc(now) + timedelta(
+                                   minutes=offering.cutoff_minutes),
+                               Slot.starts_at <= utc(now) + timedelta(
+                                   days=offering.horizon_days + 1))
+            .order_by(Slot.starts_at))
+
+
+def available_days(session, offering, now):
+    """[(local date, free seats)] for the days that still have a bookable seat."""
+    days = {}
+    for slot in session.scalars(_open_slots(offering, now)):
+        day = to_local(offering.mpp, slot.starts_at).date()
+        days[day] = days.get(day, 0) + slot.free
+    return sorted(days.items())
+
+
+def free_slots(session, offering, day, now):
+    """The bookable slots of one local day."""
+    tz = zone(offering.mpp)
+    start = utc(datetime.combine(day, datetime.min.time(), tz))
+    return session.scalars(_open_slots(offering, now).where(
+        Slot.starts_at >= start, Slot.starts_at < start + timedelta(days=1))).all()
+
+
+def slot_at(session, offering, starts_at):
+    """The slot of this offering starting at an aware datetime, or None."""
+    return session.scalar(select(Slot).where(Slot.offering_id == offering.id,
+                                             Slot.starts_at == utc(starts_at)))
+
+
+def misfits(session, mpp_id=None):
+    """Active appointments whose slot left the schedule: the manager moves or cancels them."""
+    query = (select(Appointment).join(Appointment.slot)
+             .where(Appointment.status == AppointmentStatus.ACTIVE, Slot.retired.is_(True))
+             .options(selectinload(Appointment.slot), selectinload(Appointment.service))
+             .order_by(Slot.starts_at))
+    if mpp_id is not None:
+        query = query.join(Appointment.offering).where(Offering.mpp_id == mpp_id)
+    return session.scalars(query).all()
+
+
+# --- seats ---------------------------------------------------------------------------------
+
+def take_seat(session, slot_id):
+    """The only way a seat is taken: one conditional UPDATE, and its row count decides."""
+    result = session.execute(
+        update(Slot).where(Slot.id == slot_id, Slot.booked < Slot.capacity,
+                           Slot.retired.is_(False))
+        .values(booked=Slot.booked + 1).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def release_seat(session, slot_id):
+    session.execute(update(Slot).where(Slot.id == slot_id, Slot.booked > 0)
+                    .values(booked=Slot.booked - 1).execution_options(synchronize_session=False))
+
+
+# --- appointments --------------------------------------------------------------------------
+
+def new_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text):
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())[:CODE_LENGTH + 2]
+
+
+def request_fingerprint(offering, starts_at, citizen, nik_key):
+    """What an Idempotency-Key promises: the same booking for the same request."""
+    payload = json.dumps([offering.id, utc(starts_at).isoformat(), citizen.name,
+                          citizen.nik.keyed_hash(nik_key), citizen.phone, citizen.email])
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def expire_past(session, nik_hmac, now):
+    """Active bookings whose slot has ended stop counting against the citizen's limits."""
+    ended = select(Slot.id).where(Slot.ends_at < utc(now))
+    session.execute(update(Appointment)
+                    .where(Appointment.nik_hmac == nik_hmac,
+                           Appointment.status == AppointmentStatus.ACTIVE,
+                           Appointment.slot_id.in_(ended))
+                    .values(status=AppointmentStatus.EXPIRED)
+                    .execution_options(synchronize_session=False))
+
+
+def _check_slot(offering, slot, now):
+    if not offering.bookable:
+        raise NotBookable(_l("Layanan ini tidak dapat dipesan secara daring di MPP ini."))
+    if slot is None or slot.offering_id != offering.id or slot.retired:
+        raise NotBookable(_l("Jadwal itu tidak tersedia. Pilih jadwal lain."))
+    if not bookable(slot.starts_at.replace(tzinfo=timezone.utc), now, offering.cutoff_minutes):
+        raise NotBookable(_l("Jadwal itu sudah terlalu dekat atau sudah lewat. "
+                             "Pilih jadwal lain."))
+
+
+def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
+                     idempotency_key=None, fingerprint=None):
+    """Book one seat of `slot` for `citizen`; returns (appointment, created)."""
+    if idempotency_key:
+        earlier = session.scalar(select(Appointment)
+                                 .where(Appointment.idempotency_key == idempotency_key))
+        if earlier is not None:
+            return _replay(earlier, fingerprint), False
+    _check_slot(offering, slot, now)
+    nik_hmac = citizen.nik.keyed_hash(nik_key)
+    expire_past(session, nik_hmac, now)
+    for _ in range(3):      # a lost race for the same NIK seat number is tried again
+        _check_limits(session, nik_hmac, offering.service_id, max_active)
+        seat = min(set(range(1, max_active + 1)) - _nik_seats(session, nik_hmac))
+        try:
+            with session.begin_nested():
+                if not take_seat(session, slot.id):
+                    raise SlotFull(_l("Maaf, jadwal itu baru saja penuh. Pilih jadwal lain."))
+                appointment = Appointment(
+                    code=new_code(), slot_id=slot.id, offering_id=offering.id,
+                    service_id=offering.service_id, status=AppointmentStatus.ACTIVE,
+                    name=citizen.name, nik_hmac=nik_hmac, nik_last4=citizen.nik.last4,
+                    nik_seat=seat, phone=citizen.phone, email=citizen.email,
+                    idempotency_key=idempotency_key, request_hash=fingerprint,
+                    created_at=utc(now))
+                session.add(appointment)
+                session.flush()
+            session.refresh(slot)
+            return appointment, True
+        except IntegrityError:
+            if idempotency_key:
+                earlier = session.scalar(select(Appointment)
+                                         .where(Appointment.idempotency_key == idempotency_key))
+                if earlier is not None:
+                    return _replay(earlier, fingerprint), False
+    raise LimitReached(_l("Permintaan yang sama sedang diproses. Coba lagi sebentar lagi."))
+
+
+def _replay(earlier, fingerprint):
+    if fingerprint is not None and earlier.request_hash != fingerprint:
+        raise IdempotencyMismatch(_l("Idempotency-Key ini sudah dipakai untuk permintaan lain."))
+    return earlier
+
+
+def _nik_seats(session, nik_hmac):
+    return set(session.scalars(select(Appointment.nik_seat).where(
+        Appointment.nik_hmac == nik_hmac, Appointment.status == AppointmentStatus.ACTIVE)))
+
+
+def _check_limits(session, nik_hmac, service_id, max_active):
+    if session.scalar(select(Appointment.id).where(
+            Appointment.nik_hmac == nik_hmac, Appointment.service_id == service_id,
+            Appointment.status == AppointmentStatus.ACTIVE)) is not None:
+        raise LimitReached(_l("NIK ini sudah memiliki janji aktif untuk layanan ini. "
+                              "Batalkan atau ubah janji itu bila perlu."))
+    if len(_nik_seats(session, nik_hmac)) >= max_active:
+        raise LimitReached(_l("NIK ini sudah memiliki %(count)d janji aktif, batas yang "
+                              "diizinkan. Batalkan salah satu untuk memesan yang baru.",
+                              count=max_active))
+
+
+def find_appointment(session, code, last4):
+    """The booking for a code and the NIK's last 4 digits; the same answer for any mismatch."""
+    appointment = session.scalar(select(Appointment).where(
+        Appointment.code == normalise_code(code)).options(
+        selectinload(Appointment.slot), selectinload(Appointment.offering)
+        .selectinload(Offering.mpp).selectinload(Mpp.region)))
+    if appointment is None or not hmac.compare_digest(appointment.nik_last4,
+                                                      (last4 or "").strip()):
+        raise AppointmentNotFound(_l("Kode janji atau 4 angka terakhir NIK tidak cocok."))
+    return appointment
+
+
+def cancel_appointment(session, appointment, now):
+    """Cancel an active booking; its seat becomes free again at once."""
+    result = session.execute(
+        update(Appointment).where(Appointment.id == appointment.id,
+                                  Appointment.status == AppointmentStatus.ACTIVE)
+        .values(status=AppointmentStatus.CANCELLED, cancelled_at=utc(now))
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise BookingRefused(_l("Janji ini sudah tidak aktif."))
+    release_seat(session, appointment.slot_id)
+    session.refresh(appointment)
+
+
+def can_reschedule(appointment, now):
+    """Once, and only up to the day before the booked day (in the MPP's time zone)."""
+    if appointment.status != AppointmentStatus.ACTIVE or appointment.reschedules >= 1:
+        return False
+    mpp = appointment.offering.mpp
+    return to_local(mpp, appointment.slot.starts_at).date() > local_day(mpp, now)
+
+
+def reschedule_appointment(session, appointment, new_slot, now):
+    """Move an active booking to another slot of the same offering, once, up to the day before."""
+    if not can_reschedule(appointment, now):
+        raise BookingRefused(_l("Janji hanya dapat diubah satu kali, paling lambat sehari "
+                                "sebelum jadwalnya."))
+    _check_slot(appointment.offering, new_slot, now)
+    if new_slot.id == appointment.slot_id:
+        raise BookingRefused(_l("Pilih jadwal yang berbeda dari jadwal sekarang."))
+    if not take_seat(session, new_slot.id):
+        raise SlotFull(_l("Maaf, jadwal itu baru saja penuh. Pilih jadwal lain."))
+    result = session.execute(
+        update(Appointment).where(Appointment.id == appointment.id,
+                                  Appointment.status == AppointmentStatus.ACTIVE,
+                                  Appointment.reschedules == 0)
+        .values(slot_id=new_slot.id, reschedules=Appointment.reschedules + 1)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise BookingRefused(_l("Janji ini sudah diubah atau tidak aktif."))
+    release_seat(session, appointment.slot_id)
+    session.refresh(appointment)
+
+
+def purge_generated_days(session, offering):
+    """Forget which days were generated, so that the next listing regenerates them."""
+    session.execute(delete(SlotDay).where(SlotDay.offering_id == offering.id))
+

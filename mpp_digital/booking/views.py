@@ -1,0 +1,227 @@
+from datetime import date, datetime, timezone
+
+from flask import (Blueprint, abort, current_app, make_response, redirect, render_template,
+                   request, session, url_for)
+from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
+
+from ..catalogue import operations as catalogue
+from ..errors import DomainError
+from ..extensions import begin_write, db, limiter
+from ..filters import clock
+from . import operations as ops
+from .calendar import appointment_ics
+from .forms import BookingForm, ConfirmForm, LookupForm, RescheduleForm
+from .models import Appointment, Slot
+
+bp = Blueprint("booking", __name__)
+SESSION_KEY = "appointment"
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _bookable_offering(slug, service):
+    offering = catalogue.get_offering(slug, service)
+    if not offering.bookable:
+        abort(404)
+    return offering
+
+
+def _ensure_slots(offering):
+    if ops.missing_days(db.session, offering, _now()):
+        begin_write(db.session)
+        ops.ensure_slots(db.session, offering, _now())
+        db.session.commit()
+
+
+def _parse_day(text):
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        abort(404)
+
+
+def _slot_choices(offering, slots):
+    return [SelectChoice(str(s.id), clock(ops.to_local(offering.mpp, s.starts_at).time()))
+            for s in slots]
+
+
+@bp.get("/mpp/<slug>/layanan/<service>/jadwal")
+def days(slug, service):
+    offering = _bookable_offering(slug, service)
+    _ensure_slots(offering)
+    return render_template("booking/days.html", offering=offering, mpp=offering.mpp,
+                           service=offering.service,
+                           days=ops.available_days(db.session, offering, _now()))
+
+
+def _booking_limit():
+    return current_app.config["BOOKING_RATE_LIMIT"]
+
+
+@bp.route("/mpp/<slug>/layanan/<service>/jadwal/<day>", methods=["GET", "POST"])
+@limiter.limit(_booking_limit, methods=["POST"])
+def book(slug, service, day):
+    offering = _bookable_offering(slug, service)
+    day = _parse_day(day)
+    _ensure_slots(offering)
+    now = _now()
+    slots = ops.free_slots(db.session, offering, day, now)
+    form = BookingForm(today=ops.local_day(offering.mpp, now),
+                       slot_choices=_slot_choices(offering, slots))
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            appointment = _book(offering, form, now)
+        except DomainError as exc:
+            db.session.rollback()
+            refusal = exc.message
+        else:
+            session[SESSION_KEY] = appointment.id
+            return redirect(url_for(".appointment"))
+    status = 409 if refusal else (422 if form.errors else 200)
+    return render_template("booking/book.html", offering=offering, mpp=offering.mpp,
+                           service=offering.service, day=day, form=form, slots=slots,
+                           refusal=refusal), status
+
+
+def _book(offering, form, now):
+    begin_write(db.session)
+    slot_id = int(form.slot.data) if form.slot.data.isdigit() else 0
+    citizen = ops.Citizen(name=form.name.data.strip(), nik=form.nik.parsed,
+                          phone=form.phone.parsed, email=form.email.data or None)
+    appointment, _ = ops.book_appointment(
+        db.session, offering, db.session.get(Slot, slot_id), citizen, now,
+        current_app.config["NIK_HMAC_KEY"], current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"])
+    db.session.commit()
+    return appointment
+
+
+def _session_appointment():
+    appointment_id = session.get(SESSION_KEY)
+    appointment = db.session.get(Appointment, appointment_id, options=[
+        selectinload(Appointment.slot), selectinload(Appointment.service)]) \
+        if isinstance(appointment_id, int) else None
+    if appointment is None:
+        session.pop(SESSION_KEY, None)
+    return appointment
+
+
+@bp.get("/janji")
+def appointment():
+    appointment = _session_appointment()
+    if appointment is None:
+        return redirect(url_for(".lookup"))
+    offering = appointment.offering
+    return render_template("booking/appointment.html", appointment=appointment,
+                           offering=offering, mpp=offering.mpp, service=appointment.service,
+                           starts_at=ops.to_local(offering.mpp, appointment.slot.starts_at),
+                           can_reschedule=ops.can_reschedule(appointment, _now()),
+                           form=ConfirmForm())
+
+
+@bp.get("/janji/kalender.ics")
+def calendar():
+    appointment = _session_appointment()
+    if appointment is None:
+        abort(404)
+    response = make_response(appointment_ics(appointment))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="janji-mpp.ics"'
+    return response
+
+
+def _lookup_limit():
+    return current_app.config["LOOKUP_RATE_LIMIT"]
+
+
+@bp.route("/janji/cari", methods=["GET", "POST"])
+@limiter.limit(_lookup_limit, methods=["POST"])
+def lookup():
+    form = LookupForm()
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            found = ops.find_appointment(db.session, form.code.data, form.last4.data)
+        except DomainError as exc:
+            refusal = exc.message
+        else:
+            session[SESSION_KEY] = found.id
+            return redirect(url_for(".appointment"))
+    status = 404 if refusal else (422 if form.errors else 200)
+    return render_template("booking/lookup.html", form=form, refusal=refusal), status
+
+
+@bp.post("/janji/batal")
+def cancel():
+    form = ConfirmForm()
+    appointment = _session_appointment()
+    if appointment is None or not form.validate_on_submit():
+        return redirect(url_for(".lookup"))
+    begin_write(db.session)
+    try:
+        ops.cancel_appointment(db.session, appointment, _now())
+    except DomainError:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return redirect(url_for(".appointment"))
+
+
+@bp.get("/janji/ubah")
+def reschedule_days():
+    appointment = _session_appointment()
+    if appointment is None or not ops.can_reschedule(appointment, _now()):
+        return redirect(url_for(".appointment"))
+    _ensure_slots(appointment.offering)
+    return render_template("booking/reschedule_days.html", appointment=appointment,
+                           mpp=appointment.offering.mpp,
+                           days=ops.available_days(db.session, appointment.offering, _now()))
+
+
+@bp.route("/janji/ubah/<day>", methods=["GET", "POST"])
+def reschedule(day):
+    appointment = _session_appointment()
+    now = _now()
+    if appointment is None or not ops.can_reschedule(appointment, now):
+        return redirect(url_for(".appointment"))
+    day = _parse_day(day)
+    offering = appointment.offering
+    slots = [s for s in ops.free_slots(db.session, offering, day, now)
+             if s.id != appointment.slot_id]
+    form = RescheduleForm(slot_choices=_slot_choices(offering, slots))
+    refusal = None
+    if form.validate_on_submit():
+        begin_write(db.session)
+        appointment = _session_appointment()
+        slot_id = int(form.slot.data) if form.slot.data.isdigit() else 0
+        try:
+            ops.reschedule_appointment(db.session, appointment,
+                                       db.session.get(Slot, slot_id), now)
+        except DomainError as exc:
+            db.session.rollback()
+            refusal = exc.message
+        else:
+            db.session.commit()
+            return redirect(url_for(".appointment"))
+    status = 409 if refusal else (422 if form.errors else 200)
+    return render_template("booking/reschedule.html", appointment=appointment,
+                           mpp=offering.mpp, day=day, form=form, refusal=refusal), status
+
+
+@bp.post("/janji/selesai")
+def forget():
+    if ConfirmForm().validate_on_submit():
+        session.pop(SESSION_KEY, None)
+    return redirect(url_for("catalogue.home"))
+
+
+@bp.after_request
+def no_store(response):
+    """Pages about a booking hold personal data: browsers and proxies must not keep them."""
+    if request.endpoint in ("booking.appointment", "booking.calendar", "booking.lookup",
+                            "booking.book", "booking.reschedule"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
