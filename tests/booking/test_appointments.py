@@ -11,6 +11,7 @@ from .helpers import citizen, offering, utc_at
 from .test_slots import KEY, MONDAY
 
 NOW = utc_at(MONDAY - timedelta(days=3), 0)          # Friday before, 07.00 WIB
+WEDNESDAY = MONDAY + timedelta(days=2)               # Tuesday 5 January 2027 is Isra Mikraj
 
 
 def _open_slots(offer, day=MONDAY):
@@ -96,20 +97,20 @@ def test_the_cut_off_and_unbookable_services_refuse(ctx):
 def test_reschedule_once_and_only_up_to_the_day_before(ctx):
     offer = offering()
     monday = _open_slots(offer)
-    tuesday = _open_slots(offer, MONDAY + timedelta(days=1))
+    wednesday = _open_slots(offer, WEDNESDAY)
     appointment = _book(offer, monday[0], citizen(1))
-    ops.reschedule_appointment(db.session, appointment, tuesday[0], NOW)
+    ops.reschedule_appointment(db.session, appointment, wednesday[0], NOW)
     db.session.refresh(monday[0])
-    db.session.refresh(tuesday[0])
-    assert appointment.slot_id == tuesday[0].id and appointment.reschedules == 1
-    assert monday[0].booked == 0 and tuesday[0].booked == 1
+    db.session.refresh(wednesday[0])
+    assert appointment.slot_id == wednesday[0].id and appointment.reschedules == 1
+    assert monday[0].booked == 0 and wednesday[0].booked == 1
     with pytest.raises(ops.BookingRefused, match="satu kali"):
         ops.reschedule_appointment(db.session, appointment, monday[1], NOW)
     other = _book(offer, monday[1], citizen(2))
     same_day = utc_at(MONDAY, 0, 10)                                    # Monday 07.10 WIB
     assert not ops.can_reschedule(other, same_day)
     with pytest.raises(ops.BookingRefused):
-        ops.reschedule_appointment(db.session, other, tuesday[1], same_day)
+        ops.reschedule_appointment(db.session, other, wednesday[1], same_day)
 
 
 def test_lookup_needs_the_code_and_the_last_four_digits(ctx):
@@ -127,9 +128,9 @@ def test_a_past_booking_stops_counting_against_the_nik(ctx):
     offer = offering()
     slot = _open_slots(offer)[0]
     old = _book(offer, slot, citizen(1))
-    later = utc_at(MONDAY + timedelta(days=1), 0)
-    tuesday = _open_slots(offer, MONDAY + timedelta(days=1))
-    again = _book(offer, tuesday[0], citizen(1), now=later)
+    later = utc_at(WEDNESDAY, 0)
+    wednesday = _open_slots(offer, WEDNESDAY)
+    again = _book(offer, wednesday[0], citizen(1), now=later)
     db.session.refresh(old)
     assert old.status == AppointmentStatus.EXPIRED and again.status == AppointmentStatus.ACTIVE
 
