@@ -128,7 +128,7 @@ def test_a_past_booking_stops_counting_against_the_nik(ctx):
     offer = offering()
     slot = _open_slots(offer)[0]
     old = _book(offer, slot, citizen(1))
-    later = utc_at(WEDNESDAY, 0)
+    later = utc_at(MONDAY + timedelta(days=1), 12)                   # Tuesday 19.00 WIB
     wednesday = _open_slots(offer, WEDNESDAY)
     again = _book(offer, wednesday[0], citizen(1), now=later)
     db.session.refresh(old)
