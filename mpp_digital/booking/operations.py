@@ -261,7 +261,10 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
     expire_past(session, nik_hmac, now)
     for _ in range(3):      # a lost race for the same NIK seat number is tried again
         _check_limits(session, nik_hmac, offering.service_id, max_active)
-        seat = min(set(range(1, max_active + 1)) - _nik_seats(session, nik_hmac))
+        free_seats = set(range(1, max_active + 1)) - _nik_seats(session, nik_hmac)
+        if not free_seats:          # another request of this NIK took the last one meanwhile
+            raise _too_many(max_active)
+        seat = min(free_seats)
         try:
             with session.begin_nested():
                 if not take_seat(session, slot.id):
@@ -304,9 +307,13 @@ def _check_limits(session, nik_hmac, service_id, max_active):
         raise LimitReached(_l("NIK ini sudah memiliki janji aktif untuk layanan ini. "
                               "Batalkan atau ubah janji itu bila perlu."))
     if len(_nik_seats(session, nik_hmac)) >= max_active:
-        raise LimitReached(_l("NIK ini sudah memiliki %(count)d janji aktif, batas yang "
-                              "diizinkan. Batalkan salah satu untuk memesan yang baru.",
-                              count=max_active))
+        raise _too_many(max_active)
+
+
+def _too_many(max_active):
+    return LimitReached(_l("NIK ini sudah memiliki %(count)d janji aktif, batas yang "
+                           "diizinkan. Batalkan salah satu untuk memesan yang baru.",
+                           count=max_active))
 
 
 def find_appointment(session, code, last4):
