@@ -32,9 +32,9 @@ def templates(test_databases):
         test_databases.drop(url)
 
 
-def _app_on(test_databases, template_url, tmp_path, name):
+def _app_on(test_databases, template_url, tmp_path, name, **config):
     url = test_databases.copy(template_url, name)
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url},
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **config},
                      instance_path=str(tmp_path / "instance"))
     yield app
     with app.app_context():
@@ -46,6 +46,13 @@ def _app_on(test_databases, template_url, tmp_path, name):
 def app(test_databases, templates, tmp_path):
     """The app on its own copy of the demo database (12 MPPs and their services)."""
     yield from _app_on(test_databases, templates["demo"], tmp_path, "demo")
+
+
+@pytest.fixture
+def strict_app(test_databases, templates, tmp_path):
+    """The demo app with CSRF protection and rate limits on, as in production."""
+    yield from _app_on(test_databases, templates["demo"], tmp_path, "strict",
+                       WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True)
 
 
 @pytest.fixture

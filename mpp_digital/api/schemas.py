@@ -1,6 +1,11 @@
 """What the public API returns, as marshmallow schemas; the OpenAPI document is made from them."""
+from datetime import date
+
 from flask import url_for
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from ..booking.nik import NikInvalid, parse_nik
+from ..booking.phone import PhoneInvalid, parse_phone
 
 from ..catalogue.models import CATEGORIES, DurationUnit, OnlineMode
 from ..catalogue.operations import intervals
@@ -115,3 +120,51 @@ class SearchResultSchema(Schema):
 class SearchResponseSchema(Schema):
     query = fields.String(required=True)
     results = fields.List(fields.Nested(SearchResultSchema), required=True)
+
+
+class SlotQuerySchema(Schema):
+    from_ = fields.Date(data_key="from", metadata={"description": "first local day (today)"})
+    to = fields.Date(metadata={"description": "last local day (the booking horizon)"})
+
+
+class SlotSchema(Schema):
+    start = fields.DateTime(required=True, metadata={"description": "in the MPP's time zone"})
+    end = fields.DateTime(required=True)
+    free = fields.Integer(required=True)
+
+
+class AppointmentRequestSchema(Schema):
+    mpp = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9-]{1,80}$"))
+    service = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9-]{1,80}$"))
+    start = fields.AwareDateTime(required=True, metadata={
+        "description": "the slot's start with its offset, as GET …/slots lists it"})
+    name = fields.String(required=True, validate=validate.Length(min=2, max=120))
+    nik = fields.String(required=True, validate=validate.Length(max=24), load_only=True)
+    phone = fields.String(required=True, validate=validate.Length(max=24))
+    email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=254))
+
+    @validates("nik")
+    def _nik(self, value, **kwargs):
+        try:
+            parse_nik(value, date.today())
+        except NikInvalid as exc:
+            raise ValidationError(str(exc.args[0])) from None
+
+    @validates("phone")
+    def _phone(self, value, **kwargs):
+        try:
+            parse_phone(value)
+        except PhoneInvalid as exc:
+            raise ValidationError(str(exc.args[0])) from None
+
+
+class AppointmentSchema(Schema):
+    code = fields.String(required=True)
+    status = fields.String(required=True)
+    mpp = fields.String(required=True)
+    service = fields.String(required=True)
+    start = fields.DateTime(required=True)
+    end = fields.DateTime(required=True)
+    name = fields.String(required=True)
+    nik = fields.String(required=True, metadata={"description": "masked: ************1234"})
+    phone = fields.String(required=True, metadata={"description": "masked"})

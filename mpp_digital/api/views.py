@@ -1,13 +1,23 @@
-from flask import url_for
-from flask_smorest import Blueprint
+from datetime import date, datetime, timedelta, timezone
+
+from flask import current_app, request, url_for
+from flask_smorest import Blueprint, abort
+
+from ..booking import operations as booking
+from ..booking.nik import parse_nik
+from ..booking.phone import parse_phone
+from ..errors import DomainError
+from ..extensions import begin_write, limiter
+from ..filters import masked_nik, masked_phone
 
 from ..catalogue import operations as ops
 from ..extensions import db
 from ..search import get_index
 from ..search import operations as search_ops
-from .schemas import (MppDetailSchema, MppQuerySchema, MppSchema, SearchQuerySchema,
-                      SearchResponseSchema, ServiceDetailSchema, ServiceQuerySchema,
-                      ServiceSchema)
+from .schemas import (AppointmentRequestSchema, AppointmentSchema, MppDetailSchema,
+                      MppQuerySchema, MppSchema, SearchQuerySchema, SearchResponseSchema,
+                      ServiceDetailSchema, ServiceQuerySchema, ServiceSchema, SlotQuerySchema,
+                      SlotSchema)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1",
                description="The public, read-only catalogue of MPPs and their services.")
@@ -65,3 +75,83 @@ def _search_result(service, mpp):
            else url_for("catalogue.service", slug=service.slug, _external=True))
     return {"service": service.slug, "title": service.name, "agency": service.agency.short_name,
             "mpp": mpp, "url": url}
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _bookable(mpp, service):
+    offering = ops.get_offering(mpp, service)
+    if not offering.bookable:
+        abort(404, message="Layanan ini tidak dapat dipesan secara daring di MPP ini.")
+    return offering
+
+
+@bp.get("/mpps/<mpp>/offerings/<service>/slots")
+@bp.arguments(SlotQuerySchema, location="query", as_kwargs=True)
+@bp.response(200, SlotSchema(many=True))
+@bp.alt_response(404, response="DEFAULT_ERROR")
+def slots(mpp, service, from_=None, to=None):
+    """Bookable slots of a service at an MPP, with free seats, day by day."""
+    offering = _bookable(mpp, service)
+    now = _now()
+    if booking.missing_days(db.session, offering, now):
+        begin_write(db.session)
+        booking.ensure_slots(db.session, offering, now)
+        db.session.commit()
+    today = booking.local_day(offering.mpp, now)
+    first = max(from_ or today, today)
+    last = min(to or today + timedelta(days=offering.horizon_days),
+               today + timedelta(days=offering.horizon_days))
+    found = []
+    day = first
+    while day <= last:
+        found += [{"start": booking.to_local(offering.mpp, s.starts_at),
+                   "end": booking.to_local(offering.mpp, s.ends_at), "free": s.free}
+                  for s in booking.free_slots(db.session, offering, day, now)]
+        day += timedelta(days=1)
+    return found
+
+
+def _booking_limit():
+    return current_app.config["BOOKING_RATE_LIMIT"]
+
+
+@bp.post("/appointments")
+@limiter.limit(_booking_limit)
+@bp.arguments(AppointmentRequestSchema)
+@bp.response(201, AppointmentSchema)
+@bp.alt_response(404, response="DEFAULT_ERROR")
+@bp.alt_response(409, response="DEFAULT_ERROR")
+@bp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
+                     "schema": {"type": "string", "maxLength": 80},
+                     "description": "a retried request with the same key returns the same "
+                                    "booking"}])
+def book(data):
+    """Book a slot for a citizen (for the national portal, a call centre …)."""
+    key = request.headers.get("Idempotency-Key") or None
+    if key is not None and not 1 <= len(key) <= 80:
+        abort(422, message="Idempotency-Key: 1 to 80 characters.")
+    offering = _bookable(data["mpp"], data["service"])
+    now = _now()
+    citizen = booking.Citizen(name=data["name"].strip(), nik=parse_nik(data["nik"], date.today()),
+                              phone=parse_phone(data["phone"]), email=data["email"])
+    nik_key = current_app.config["NIK_HMAC_KEY"]
+    begin_write(db.session)
+    slot = booking.slot_at(db.session, offering, data["start"])
+    try:
+        appointment, _ = booking.book_appointment(
+            db.session, offering, slot, citizen, now, nik_key,
+            current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"], idempotency_key=key,
+            fingerprint=booking.request_fingerprint(offering, data["start"], citizen, nik_key))
+    except DomainError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    mpp = appointment.offering.mpp
+    return {"code": appointment.code, "status": appointment.status.value, "mpp": mpp.slug,
+            "service": appointment.service.slug,
+            "start": booking.to_local(mpp, appointment.slot.starts_at),
+            "end": booking.to_local(mpp, appointment.slot.ends_at), "name": appointment.name,
+            "nik": masked_nik(appointment.nik_last4), "phone": masked_phone(appointment.phone)}

@@ -24,8 +24,10 @@ def _checked(client, openapi, path, **kwargs):
 def test_the_document_is_valid_and_describes_every_endpoint(client):
     document = client.get("/api/v1/openapi.json").get_json()
     validate(document)
-    assert set(document["paths"]) == {"/api/v1/mpps", "/api/v1/mpps/{slug}", "/api/v1/search",
-                                      "/api/v1/services", "/api/v1/services/{slug}"}
+    assert set(document["paths"]) == {
+        "/api/v1/mpps", "/api/v1/mpps/{slug}", "/api/v1/search", "/api/v1/services",
+        "/api/v1/services/{slug}", "/api/v1/mpps/{mpp}/offerings/{service}/slots",
+        "/api/v1/appointments"}
 
 
 @pytest.mark.parametrize("path, status", [

@@ -1,0 +1,123 @@
+"""The booking API for other channels, checked against its OpenAPI document."""
+from datetime import date, datetime
+
+import pytest
+from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+from sqlalchemy import func, select
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
+from mpp_digital.booking.models import Appointment, Slot
+from mpp_digital.extensions import db
+
+from ..booking.helpers import nik
+from .test_api import _checked, openapi  # noqa: F401  (fixture)
+
+SLOTS = "/api/v1/mpps/kota-kediri/offerings/paspor-biasa/slots"
+
+
+def _first_slot(client, openapi):
+    slots = _checked(client, openapi, SLOTS).get_json()
+    assert slots and all(s["free"] >= 1 for s in slots)
+    return slots[0]
+
+
+def _body(slot, serial=1, **changes):
+    return {"mpp": "kota-kediri", "service": "paspor-biasa", "start": slot["start"],
+            "name": "Siti Aminah", "nik": nik(serial, born=date(1991, 2, 3), woman=True),
+            "phone": "0812 3456 7890", **changes}
+
+
+def _post(client, openapi, body, key=None):
+    headers = {"Idempotency-Key": key} if key else {}
+    response = client.post("/api/v1/appointments", json=body, headers=headers)
+    # The test client has read the request body; give the validator a fresh copy.
+    sent = Request(EnvironBuilder(method="POST", path="/api/v1/appointments", json=body,
+                                  headers=headers, base_url="http://localhost").get_environ())
+    openapi.validate_response(WerkzeugOpenAPIRequest(sent), WerkzeugOpenAPIResponse(response))
+    return response
+
+
+def test_slots_list_free_seats_in_the_halls_own_offset(client, openapi):
+    slot = _first_slot(client, openapi)
+    start = datetime.fromisoformat(slot["start"])
+    assert start.utcoffset().total_seconds() == 7 * 3600            # WIB
+    assert start.hour >= 8 and start.isoweekday() <= 5
+    mataram = client.get("/api/v1/mpps/kota-mataram/offerings/paspor-biasa/slots").get_json()
+    assert datetime.fromisoformat(mataram[0]["start"]).utcoffset().total_seconds() == 8 * 3600
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/api/v1/mpps/kota-kediri/offerings/paspor-hilang/slots", 404),    # visit only
+    ("/api/v1/mpps/kota-atlantis/offerings/paspor-biasa/slots", 404),
+    (SLOTS + "?from=kemarin", 422),
+    (SLOTS + "?from=2020-01-01&to=2020-01-31", 200),
+])
+def test_slot_queries_answer_as_documented(client, openapi, path, status):
+    assert _checked(client, openapi, path).status_code == status
+
+
+def test_booking_returns_201_with_the_code_and_masked_data(app, client, openapi):
+    slot = _first_slot(client, openapi)
+    response = _post(client, openapi, _body(slot))
+    assert response.status_code == 201
+    body = response.get_json()
+    assert len(body["code"]) == 10 and body["status"] == "active"
+    assert body["nik"] == "************0001" and body["phone"] == "+62812****7890"
+    assert body["start"] == slot["start"]
+    assert nik(1, born=date(1991, 2, 3), woman=True) not in response.get_data(as_text=True)
+
+
+def test_a_full_slot_or_a_limit_is_a_409_with_a_reason(app, client, openapi):
+    slot = _first_slot(client, openapi)
+    assert _post(client, openapi, _body(slot, 1)).status_code == 201
+    again = _post(client, openapi, _body(slot, 1))
+    assert again.status_code == 409 and "layanan ini" in again.get_json()["message"]
+    full = _post(client, openapi, _body(slot, 2))
+    assert full.status_code == 409 and "penuh" in full.get_json()["message"]
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"nik": "123"}, "nik"), ({"nik": "9999" + "0" * 12}, "nik"), ({"phone": "021 555"}, "phone"),
+    ({"name": ""}, "name"), ({"start": "besok pagi"}, "start"),
+    ({"start": "2027-01-04T08:00:00"}, "start"),                # no offset
+    ({"mpp": "Kota Kediri"}, "mpp"), ({"extra": 1}, "extra"),
+])
+def test_bad_input_is_a_422_that_names_the_field_and_writes_nothing(app, client, openapi,
+                                                                     changes, field):
+    slot = _first_slot(client, openapi)
+    response = _post(client, openapi, _body(slot, **changes))
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]["json"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Appointment.id))) == 0
+
+
+def test_a_start_without_a_slot_is_a_409(client, openapi):
+    slot = _first_slot(client, openapi)
+    response = _post(client, openapi, _body(slot, start=slot["start"].replace(":00+", ":07+")))
+    assert response.status_code == 409
+
+
+def test_a_retried_request_with_the_same_key_returns_the_same_booking(app, client, openapi):
+    slot = _first_slot(client, openapi)
+    first = _post(client, openapi, _body(slot), key="call-centre-42")
+    second = _post(client, openapi, _body(slot), key="call-centre-42")
+    assert first.status_code == second.status_code == 201
+    assert first.get_json()["code"] == second.get_json()["code"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Appointment.id))) == 1
+        assert db.session.scalar(select(func.sum(Slot.booked))) == 1
+    other = _post(client, openapi, _body(slot, 2), key="call-centre-42")
+    assert other.status_code == 422
+
+
+def test_the_api_is_rate_limited(strict_app):
+    strict_app.config["BOOKING_RATE_LIMIT"] = "2 per minute"
+    client = strict_app.test_client()
+    slots = client.get(SLOTS).get_json()
+    statuses = [client.post("/api/v1/appointments", json=_body(slots[n], n)).status_code
+                for n in range(1, 5)]
+    assert statuses[:2] == [201, 201] and statuses[2:] == [429, 429]
+    refused = client.post("/api/v1/appointments", json=_body(slots[9], 9))
+    assert refused.get_json()["code"] == 429 and "Retry-After" in refused.headers
