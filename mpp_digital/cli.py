@@ -48,7 +48,9 @@ def init_command(demo):
 
 
 def init_app(app):
+    from .booking.cli import booking_cli
     from .catalogue.cli import catalogue_cli
 
     app.cli.add_command(init_command)
     app.cli.add_command(catalogue_cli)
+    app.cli.add_command(booking_cli)

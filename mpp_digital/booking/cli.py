@@ -1,0 +1,56 @@
+"""`flask booking generate-slots` and `flask booking misfits`."""
+from datetime import datetime, timedelta, timezone
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from ..catalogue.models import Mpp, Offering
+from ..extensions import begin_write, db
+from ..filters import code_groups
+from . import operations as ops
+
+booking_cli = AppGroup("booking", help="Bookable slots and appointments.")
+
+
+def _offerings(mpp_slug):
+    query = select(Offering).where(Offering.bookable.is_(True)).order_by(Offering.id)
+    if mpp_slug:
+        query = query.join(Offering.mpp).where(Mpp.slug == mpp_slug)
+    return db.session.scalars(query).all()
+
+
+@booking_cli.command("generate-slots")
+@click.option("--mpp", "mpp_slug", help="Only this MPP (slug).")
+@click.option("--days", type=int, help="Days ahead; default each offering's booking horizon.")
+def generate_slots_command(mpp_slug, days):
+    """Create or update slots from the current schedules; booked slots are never deleted."""
+    now = datetime.now(timezone.utc)
+    begin_write(db.session)
+    offerings = _offerings(mpp_slug)
+    for offering in offerings:
+        today = ops.local_day(offering.mpp, now)
+        ops.generate_slots(db.session, offering, today,
+                           today + timedelta(days=days if days is not None
+                                             else offering.horizon_days))
+    db.session.commit()
+    click.echo(f"Slots generated for {len(offerings)} bookable offerings.")
+    _print_misfits(mpp_slug)
+
+
+def _print_misfits(mpp_slug):
+    mpp_id = db.session.scalar(select(Mpp.id).where(Mpp.slug == mpp_slug)) if mpp_slug else None
+    misfits = ops.misfits(db.session, mpp_id)
+    if misfits:
+        click.echo(f"{len(misfits)} bookings no longer fit the schedule; move or cancel them:")
+    for appointment in misfits:
+        starts = ops.to_local(appointment.offering.mpp, appointment.slot.starts_at)
+        click.echo(f"  {code_groups(appointment.code)}  {appointment.offering.mpp.slug}  "
+                   f"{appointment.service.slug}  {starts:%Y-%m-%d %H:%M}  {appointment.name}")
+
+
+@booking_cli.command("misfits")
+@click.option("--mpp", "mpp_slug", help="Only this MPP (slug).")
+def misfits_command(mpp_slug):
+    """List active bookings whose slot is no longer in the schedule."""
+    _print_misfits(mpp_slug)

@@ -1,0 +1,61 @@
+"""A resident books a passport appointment on a 360 px phone, finds it again and cancels it."""
+from datetime import date
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from ..booking.helpers import nik
+
+pytestmark = pytest.mark.browser
+
+
+def _serious(page):
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in Axe().run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def _book_and_cancel(page, base, serial, check_axe=False):
+    page.goto(base + "/mpp/kota-kediri")
+    page.get_by_role("searchbox", name="Cari layanan").fill("bikin paspor")
+    page.locator("form.quick-search").get_by_role("button", name="Cari").click()
+    page.locator("ol.results li a").first.click()
+    assert page.locator("h1").inner_text().startswith("Paspor biasa")
+    page.get_by_role("link", name="Pesan jadwal datang").click()
+    if check_axe:
+        assert _serious(page) == []
+    page.locator("ul.days a").first.click()
+    page.get_by_role("button", name="Pesan jadwal ini").click()        # nothing filled in
+    assert page.locator(".error-summary").is_visible()
+    if check_axe:
+        assert _serious(page) == []
+    page.locator(".radio input").first.check()
+    page.get_by_label("Nama lengkap sesuai KTP").fill("Rahmawati")
+    number = nik(serial, born=date(1979, 6, 1), woman=True)
+    page.get_by_label("NIK").fill(" ".join(number[i:i + 4] for i in range(0, 16, 4)))
+    page.get_by_label("Nomor ponsel").fill("0812-7777-1234")
+    page.get_by_role("button", name="Pesan jadwal ini").click()
+    assert page.locator("h1").inner_text() == "Janji Anda tercatat"
+    assert page.get_by_role("img", name="Kode QR janji").is_visible()
+    code = page.locator(".ticket .code").inner_text().replace("-", "")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    if check_axe:
+        assert _serious(page) == []
+    page.get_by_role("button", name="Selesai").click()
+    page.get_by_role("link", name="Janji saya").click()
+    if check_axe:
+        assert _serious(page) == []
+    page.get_by_label("Kode janji").fill(code.lower())
+    page.get_by_label("4 angka terakhir NIK").fill(number[-4:])
+    page.get_by_role("button", name="Lihat janji").click()
+    assert page.locator(".ticket .code").inner_text().replace("-", "") == code
+    page.get_by_role("button", name="Batalkan janji").click()
+    assert page.locator("h1").inner_text() == "Janji tidak aktif"
+
+
+def test_booking_to_cancellation_with_javascript(phone, live_server):
+    _book_and_cancel(phone, live_server, 5001, check_axe=True)
+
+
+def test_booking_to_cancellation_without_javascript(phone_without_js, live_server):
+    _book_and_cancel(phone_without_js, live_server, 5002)
