@@ -6,7 +6,6 @@ from flask_smorest import Blueprint, abort
 from ..booking import operations as booking
 from ..booking.nik import parse_nik
 from ..booking.phone import parse_phone
-from ..errors import DomainError
 from ..extensions import begin_write, limiter
 from ..filters import masked_nik, masked_phone
 
@@ -133,22 +132,27 @@ def book(data):
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and not 1 <= len(key) <= 80:
         abort(422, message="Idempotency-Key: 1 to 80 characters.")
-    offering = _bookable(data["mpp"], data["service"])
-    now = _now()
-    citizen = booking.Citizen(name=data["name"].strip(), nik=parse_nik(data["nik"], date.today()),
-                              phone=parse_phone(data["phone"]), email=data["email"])
-    nik_key = current_app.config["NIK_HMAC_KEY"]
-    begin_write(db.session)
-    slot = booking.slot_at(db.session, offering, data["start"])
+    begin_write(db.session)            # before any read: nothing loaded expires at BEGIN
     try:
+        offering = _bookable(data["mpp"], data["service"])
+        citizen = booking.Citizen(name=data["name"].strip(),
+                                  nik=parse_nik(data["nik"], date.today()),
+                                  phone=parse_phone(data["phone"]), email=data["email"])
+        nik_key = current_app.config["NIK_HMAC_KEY"]
         appointment, _ = booking.book_appointment(
-            db.session, offering, slot, citizen, now, nik_key,
-            current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"], idempotency_key=key,
+            db.session, offering, booking.slot_at(db.session, offering, data["start"]),
+            citizen, _now(), nik_key, current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"],
+            idempotency_key=key,
             fingerprint=booking.request_fingerprint(offering, data["start"], citizen, nik_key))
-    except DomainError:
+        answer = _appointment_json(appointment)     # before the commit expires the rows
+    except Exception:
         db.session.rollback()
         raise
     db.session.commit()
+    return answer
+
+
+def _appointment_json(appointment):
     mpp = appointment.offering.mpp
     return {"code": appointment.code, "status": appointment.status.value, "mpp": mpp.slug,
             "service": appointment.service.slug,

@@ -30,7 +30,11 @@ def _bookable_offering(slug, service):
 
 
 def _ensure_slots(offering):
+    """Generate missing days; a POST does it inside the write transaction it already began."""
     if ops.missing_days(db.session, offering, _now()):
+        if request.method == "POST":
+            ops.ensure_slots(db.session, offering, _now())
+            return
         begin_write(db.session)
         ops.ensure_slots(db.session, offering, _now())
         db.session.commit()
@@ -64,6 +68,8 @@ def _booking_limit():
 @bp.route("/mpp/<slug>/layanan/<service>/jadwal/<day>", methods=["GET", "POST"])
 @limiter.limit(_booking_limit, methods=["POST"])
 def book(slug, service, day):
+    if request.method == "POST":
+        begin_write(db.session)        # before any read, so that nothing loaded expires
     offering = _bookable_offering(slug, service)
     day = _parse_day(day)
     _ensure_slots(offering)
@@ -74,12 +80,11 @@ def book(slug, service, day):
     refusal = None
     if form.validate_on_submit():
         try:
-            appointment = _book(offering, form, now)
+            session[SESSION_KEY] = _book(offering, form, now)
         except DomainError as exc:
             db.session.rollback()
             refusal = exc.message
         else:
-            session[SESSION_KEY] = appointment.id
             return redirect(url_for(".appointment"))
     status = 409 if refusal else (422 if form.errors else 200)
     return render_template("booking/book.html", offering=offering, mpp=offering.mpp,
@@ -88,15 +93,15 @@ def book(slug, service, day):
 
 
 def _book(offering, form, now):
-    begin_write(db.session)
     slot_id = int(form.slot.data) if form.slot.data.isdigit() else 0
     citizen = ops.Citizen(name=form.name.data.strip(), nik=form.nik.parsed,
                           phone=form.phone.parsed, email=form.email.data or None)
     appointment, _ = ops.book_appointment(
         db.session, offering, db.session.get(Slot, slot_id), citizen, now,
         current_app.config["NIK_HMAC_KEY"], current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"])
+    appointment_id = appointment.id
     db.session.commit()
-    return appointment
+    return appointment_id
 
 
 def _session_appointment():
