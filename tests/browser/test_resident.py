@@ -67,7 +67,7 @@ def test_searching_from_an_mpp_page_without_javascript(phone_without_js, live_se
 
 def test_a_misspelled_search_offers_the_right_spelling(phone, live_server):
     phone.goto(live_server + "/cari?q=pspr")
-    phone.get_by_role("link", name="paspor").click()
+    phone.get_by_role("link", name="paspor", exact=True).click()
     assert phone.locator("ol.results li").first.inner_text().startswith("Paspor biasa")
 
 
