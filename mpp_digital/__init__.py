@@ -20,7 +20,7 @@ def create_app(test_config=None, instance_path=None):
     _settle_config(app)
 
     from . import cli, errors, filters, i18n, search
-    from .extensions import api, babel, csrf, db, limiter, migrate
+    from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db)
@@ -28,18 +28,23 @@ def create_app(test_config=None, instance_path=None):
     babel.init_app(app, locale_selector=i18n.select_locale)
     api.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
     errors.init_app(app, api)
     filters.init_app(app)
     i18n.init_app(app)
     cli.init_app(app)
     search.init_app(app)
 
+    from .accounts.views import bp as accounts_bp
     from .api.views import bp as api_bp
     from .booking.views import bp as booking_bp
     from .catalogue.views import bp as catalogue_bp
+    from .queue.views import bp as queue_bp
 
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(booking_bp)
+    app.register_blueprint(queue_bp)
+    app.register_blueprint(accounts_bp)
     api.register_blueprint(api_bp)
     csrf.exempt(api_bp)   # read-only JSON; write endpoints will authenticate differently
     return app

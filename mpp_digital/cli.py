@@ -48,9 +48,11 @@ def init_command(demo):
 
 
 def init_app(app):
+    from .accounts.cli import accounts_cli
     from .booking.cli import booking_cli
     from .catalogue.cli import catalogue_cli
 
     app.cli.add_command(init_command)
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(booking_cli)
+    app.cli.add_command(accounts_cli)

@@ -38,3 +38,15 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 BOOKING_RATE_LIMIT = "10 per hour;3 per minute"
 LOOKUP_RATE_LIMIT = "30 per hour;10 per minute"
+
+# Staff: login throttling per account and per address; sessions end after this long idle.
+LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
+PERMANENT_SESSION_LIFETIME = 12 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Queues: recalls before a no-show, the booking check-in window (minutes).
+QUEUE_MAX_RECALLS = 3
+CHECK_IN_BEFORE_MINUTES = 30
+CHECK_IN_AFTER_MINUTES = 10
+PRIORITY_BOOST_MINUTES = 30

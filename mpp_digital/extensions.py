@@ -5,11 +5,12 @@ from pathlib import Path
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session
 
@@ -26,8 +27,17 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def enum_column(cls, name):
+    """A portable enum column type: VARCHAR + CHECK, storing the members' values."""
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=20,
+                values_callable=lambda members: [m.value for m in members], validate_strings=True)
 migrate = Migrate(directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
 csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "accounts.login"
+login_manager.session_protection = "strong"
 babel = Babel()
 api = Api()
 # Storage from RATELIMIT_STORAGE_URI: memory:// for one process, redis://… for several.

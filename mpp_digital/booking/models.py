@@ -5,12 +5,13 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..catalogue.models import Offering, Service, _enum
-from ..extensions import db
+from ..catalogue.models import Offering, Service
+from ..extensions import db, enum_column
 
 
 class AppointmentStatus(enum.StrEnum):
     ACTIVE = "active"
+    CHECKED_IN = "checked_in"    # turned into a ticket at the kiosk
     CANCELLED = "cancelled"
     EXPIRED = "expired"          # its slot passed without a check-in
 
@@ -55,7 +56,7 @@ class Appointment(db.Model):
     # The service again, so that the database can hold one active booking per NIK per service.
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
     status: Mapped[AppointmentStatus] = mapped_column(
-        _enum(AppointmentStatus, "appointment_status"), default=AppointmentStatus.ACTIVE)
+        enum_column(AppointmentStatus, "appointment_status"), default=AppointmentStatus.ACTIVE)
     name: Mapped[str] = mapped_column(String(120))
     nik_hmac: Mapped[str] = mapped_column(String(64))
     nik_last4: Mapped[str] = mapped_column(String(4))

@@ -3,17 +3,11 @@ import enum
 from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (JSON, CheckConstraint, Column, Enum, ForeignKey, Integer, String, Table,
-                        Text, UniqueConstraint)
+from sqlalchemy import (JSON, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-
-
-def _enum(cls, name):
-    """A portable enum column type: VARCHAR + CHECK, storing the member values."""
-    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=20,
-                values_callable=lambda members: [m.value for m in members], validate_strings=True)
+from ..extensions import db, enum_column
 
 
 class RegionKind(enum.StrEnum):
@@ -82,7 +76,7 @@ class Region(db.Model):
     province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    kind: Mapped[RegionKind] = mapped_column(_enum(RegionKind, "region_kind"))
+    kind: Mapped[RegionKind] = mapped_column(enum_column(RegionKind, "region_kind"))
 
     province: Mapped[Province] = relationship(back_populates="regions")
     mpp: Mapped["Mpp | None"] = relationship(back_populates="region")
@@ -141,12 +135,12 @@ class Service(db.Model):
     requirements: Mapped[list[str]] = mapped_column(JSON)
     procedure: Mapped[list[str]] = mapped_column(JSON)
     duration_value: Mapped[int]
-    duration_unit: Mapped[DurationUnit] = mapped_column(_enum(DurationUnit, "duration_unit"))
+    duration_unit: Mapped[DurationUnit] = mapped_column(enum_column(DurationUnit, "duration_unit"))
     fee: Mapped[int]                      # Rupiah; 0 means free
     fee_note: Mapped[str] = mapped_column(Text, default="")
     product: Mapped[str] = mapped_column(Text)
     legal_basis: Mapped[list[str]] = mapped_column(JSON)
-    online_mode: Mapped[OnlineMode] = mapped_column(_enum(OnlineMode, "online_mode"))
+    online_mode: Mapped[OnlineMode] = mapped_column(enum_column(OnlineMode, "online_mode"))
     online_url: Mapped[str | None] = mapped_column(String(300))
     keywords: Mapped[str] = mapped_column(Text, default="")
 
@@ -192,6 +186,7 @@ class Counter(db.Model):
     mpp_id: Mapped[int] = mapped_column(ForeignKey("mpp.id"))
     number: Mapped[int]
     name: Mapped[str] = mapped_column(String(80), default="")
+    is_open: Mapped[bool] = mapped_column(default=False)     # staffed and calling
 
     mpp: Mapped[Mpp] = relationship(back_populates="counters")
     queues: Mapped[list[Queue]] = relationship(secondary=counter_queue,

@@ -119,7 +119,8 @@ def test_lookup_needs_the_code_and_the_last_four_digits(ctx):
     code = appointment.code
     spaced = f" {code[:4].lower()}-{code[4:8]} {code[8:]} "
     assert ops.find_appointment(db.session, spaced, "4321") == appointment
-    for wrong_code, last4 in ((code, "4320"), (code[:-1] + "Z", "4321"), ("", ""), (code, "")):
+    other_code = code[:-1] + ("Z" if code[-1] != "Z" else "Y")
+    for wrong_code, last4 in ((code, "4320"), (other_code, "4321"), ("", ""), (code, "")):
         with pytest.raises(ops.AppointmentNotFound, match="tidak cocok"):
             ops.find_appointment(db.session, wrong_code, last4)
 

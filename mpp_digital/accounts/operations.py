@@ -1,0 +1,99 @@
+"""Staff accounts: create, authenticate, end sessions, and record what staff change."""
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..errors import DomainError
+from ..extensions import db
+from .models import AuditLog, Role, User
+
+MIN_PASSWORD = 12
+# A dummy hash so that an unknown e-mail costs as much time as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a password of anyone")
+
+
+class AccountRefused(DomainError):
+    status = 422
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()
+
+
+def create_user(session, email, name, password, role, now, mpp_id=None, agency_id=None,
+                counters=()):
+    """A new staff account; the password is stored as a scrypt hash."""
+    email = normalise_email(email)
+    if "@" not in email:
+        raise AccountRefused("Alamat email tidak valid.")
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountRefused(f"Kata sandi paling sedikit {MIN_PASSWORD} karakter.")
+    if session.scalar(select(User.id).where(User.email == email)):
+        raise AccountRefused("Email ini sudah dipakai akun lain.")
+    user = User(email=email, name=name, password_hash=generate_password_hash(password),
+                role=Role(role), mpp_id=mpp_id, agency_id=agency_id, created_at=now,
+                counters=list(counters))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(user, password):
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountRefused(f"Kata sandi paling sedikit {MIN_PASSWORD} karakter.")
+    user.password_hash = generate_password_hash(password)
+    user.session_version += 1
+
+
+def authenticate(session, email, password):
+    """The active account with this e-mail and password, or None (same time either way)."""
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        return None
+    return user
+
+
+def load_user(session, cookie_id):
+    """The user behind a login cookie, if that session has not been ended since."""
+    user_id, _, version = (cookie_id or "").partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def end_sessions(user):
+    """Logging out or deactivating ends every session of the account, on every device."""
+    user.session_version += 1
+
+
+def deactivate(session, user, actor, now):
+    before = {"active": user.active}
+    user.active = False
+    end_sessions(user)
+    audit(session, actor, now, "deactivate_user", f"user:{user.id}", before, {"active": False},
+          mpp_id=user.mpp_id)
+
+
+def audit(session, actor, now, action, target, before=None, after=None, mpp_id=None):
+    """Record a staff write; flushed with the change it describes."""
+    session.add(AuditLog(at=now, user_id=actor.id if actor else None,
+                         mpp_id=mpp_id if mpp_id is not None else getattr(actor, "mpp_id", None),
+                         action=action, target=target, before=before, after=after))
+
+
+def can_use_counter(user, counter):
+    """A clerk acts only at the counters assigned to them; managers at any of their MPP's."""
+    if user.role == Role.NATIONAL_ADMIN:
+        return False
+    if counter.mpp_id != user.mpp_id:
+        return False
+    return user.role == Role.MPP_MANAGER or counter in user.counters
+
+
+def can_see_mpp(user, mpp_id):
+    return user.role == Role.NATIONAL_ADMIN or user.mpp_id == mpp_id

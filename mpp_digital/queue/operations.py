@@ -1,0 +1,296 @@
+"""What the hall's queues do: number tickets, check bookings in, call, serve and transfer.
+
+Numbers come from one counter row per (queue, day), incremented in the ticket's own
+transaction; a ticket is claimed by a counter with a guarded UPDATE, so two counters never call
+the same one. Every transition is a TicketEvent, and every staff action is audited.
+"""
+import secrets
+import statistics
+from datetime import timedelta, timezone
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
+
+from ..accounts.operations import audit
+from ..booking.models import Appointment, AppointmentStatus
+from ..booking.operations import local_day, normalise_code, to_local, utc
+from ..catalogue.models import Offering, Queue
+from ..errors import DomainError, NotFound
+from .models import EventKind, Ticket, TicketEvent, TicketNumber, TicketStatus
+from .ordering import Policy, Waiting, order
+
+
+class QueueRefused(DomainError):
+    status = 409
+
+
+class CheckInRefused(DomainError):
+    status = 409
+
+
+def _event(session, ticket, kind, now, user=None, counter=None, queue_id=None):
+    session.add(TicketEvent(ticket_id=ticket.id, kind=kind, at=utc(now),
+                            user_id=user.id if user else None,
+                            counter_id=counter.id if counter else None, queue_id=queue_id))
+
+
+def _staff(session, user, now, action, ticket, counter=None, after=None):
+    audit(session, user, now, action, f"ticket:{ticket.id}",
+          after={"counter": counter.number if counter else None, **(after or {})},
+          mpp_id=user.mpp_id)
+
+
+# --- numbers and tickets -------------------------------------------------------------------
+
+def next_number(session, queue_id, day):
+    """The next number of a queue's day, in the caller's transaction: no gaps, no duplicates."""
+    dialect = {"sqlite": sqlite, "postgresql": postgresql}[session.get_bind().dialect.name]
+    statement = (dialect.insert(TicketNumber).values(queue_id=queue_id, day=day, last=1)
+                 .on_conflict_do_update(index_elements=["queue_id", "day"],
+                                        set_={"last": TicketNumber.last + 1})
+                 .returning(TicketNumber.last))
+    return session.execute(statement).scalar_one()
+
+
+def issue_ticket(session, queue, now, priority=False, appointment=None, due_at=None):
+    """A ticket in `queue` for today (the MPP's day)."""
+    day = local_day(queue.mpp, now)
+    ticket = Ticket(issued_queue_id=queue.id, queue_id=queue.id, day=day,
+                    number=next_number(session, queue.id, day), priority=priority,
+                    appointment_id=appointment.id if appointment else None, due_at=due_at,
+                    arrived_at=utc(now), token=secrets.token_urlsafe(18))
+    session.add(ticket)
+    session.flush()
+    _event(session, ticket, EventKind.ISSUED, now)
+    return ticket
+
+
+def check_in(session, mpp, code, now, before=timedelta(minutes=30), after=timedelta(minutes=10)):
+    """Turn a booking into a ticket, within its check-in window; refuse with what to do."""
+    appointment = session.scalar(
+        select(Appointment).join(Appointment.offering)
+        .where(Appointment.code == normalise_code(code), Offering.mpp_id == mpp.id)
+        .options(selectinload(Appointment.slot), selectinload(Appointment.offering)))
+    if appointment is None or appointment.status not in (AppointmentStatus.ACTIVE,
+                                                         AppointmentStatus.CHECKED_IN):
+        raise CheckInRefused(_l("Kode janji tidak ditemukan di MPP ini. Periksa kodenya, atau "
+                                "ambil nomor antrean biasa."))
+    if appointment.status == AppointmentStatus.CHECKED_IN:
+        return session.scalar(select(Ticket).where(Ticket.appointment_id == appointment.id))
+    starts = appointment.slot.starts_at.replace(tzinfo=timezone.utc)
+    if now < starts - before:
+        opens = to_local(mpp, utc(starts - before))
+        raise CheckInRefused(_l("Terlalu awal. Silakan check-in mulai pukul %(time)s.",
+                                time=opens.strftime("%H.%M")))
+    if now > starts + after:
+        raise CheckInRefused(_l("Jadwal janji Anda sudah lewat lebih dari %(minutes)d menit. "
+                                "Silakan ambil nomor antrean biasa.",
+                                minutes=int(after.total_seconds() // 60)))
+    queue = appointment.offering.queue
+    if queue is None:
+        raise CheckInRefused(_l("Layanan ini belum punya antrean. Tanyakan ke petugas."))
+    claimed = session.execute(
+        update(Appointment).where(Appointment.id == appointment.id,
+                                  Appointment.status == AppointmentStatus.ACTIVE)
+        .values(status=AppointmentStatus.CHECKED_IN)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise CheckInRefused(_l("Janji ini sudah diproses."))
+    return issue_ticket(session, queue, now, appointment=appointment,
+                        due_at=appointment.slot.starts_at)
+
+
+def ticket_by_token(session, token):
+    ticket = session.scalar(select(Ticket).where(Ticket.token == token).options(
+        selectinload(Ticket.issued_queue), selectinload(Ticket.queue).selectinload(Queue.mpp),
+        selectinload(Ticket.counter)))
+    if ticket is None:
+        raise NotFound(_l("Tiket tidak ditemukan."))
+    return ticket
+
+
+# --- the waiting line ----------------------------------------------------------------------
+
+def waiting(session, queue_ids, day):
+    return session.scalars(select(Ticket).where(Ticket.queue_id.in_(queue_ids),
+                                                Ticket.day == day,
+                                                Ticket.status == TicketStatus.WAITING)
+                           .options(selectinload(Ticket.issued_queue))).all()
+
+
+def in_order(tickets, now, policy=Policy()):
+    by_id = {t.id: t for t in tickets}
+    plain = [Waiting(t.id, t.arrived_at, t.priority, t.due_at) for t in tickets]
+    return [by_id[w.id] for w in order(plain, utc(now), policy)]
+
+
+def current_ticket(session, counter):
+    """The ticket called to or served at this counter, if any."""
+    return session.scalar(select(Ticket).where(
+        Ticket.counter_id == counter.id,
+        Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING])))
+
+
+def _claim(session, ticket_id, counter):
+    """The guarded claim: only a ticket still waiting can be called, by one counter."""
+    return session.execute(
+        update(Ticket).where(Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING)
+        .values(status=TicketStatus.CALLED, counter_id=counter.id)
+        .execution_options(synchronize_session=False)).rowcount == 1
+
+
+def _ready(session, counter):
+    if not counter.is_open:
+        raise QueueRefused(_l("Buka loket dulu."))
+    busy = current_ticket(session, counter)
+    if busy is not None:
+        raise QueueRefused(_l("Selesaikan tiket %(ticket)s dulu.", ticket=busy.display))
+
+
+def call_next(session, counter, user, now, policy=Policy()):
+    """Call the next ticket of this counter's queues; None when nobody is waiting."""
+    _ready(session, counter)
+    queue_ids = [q.id for q in counter.queues]
+    for ticket in in_order(waiting(session, queue_ids, local_day(counter.mpp, now)), now,
+                           policy):
+        if _claim(session, ticket.id, counter):
+            session.refresh(ticket)
+            _event(session, ticket, EventKind.CALLED, now, user, counter)
+            _staff(session, user, now, "ticket.call", ticket, counter)
+            return ticket
+    return None
+
+
+def call_ticket(session, ticket, counter, user, now):
+    """Call a particular waiting ticket ("call this one")."""
+    _ready(session, counter)
+    if ticket.queue_id not in {q.id for q in counter.queues} or not _claim(session, ticket.id,
+                                                                          counter):
+        raise QueueRefused(_l("Tiket itu tidak sedang menunggu di antrean loket ini."))
+    session.refresh(ticket)
+    _event(session, ticket, EventKind.CALLED, now, user, counter)
+    _staff(session, user, now, "ticket.call", ticket, counter)
+    return ticket
+
+
+def _move(session, ticket, counter, allowed, values):
+    result = session.execute(
+        update(Ticket).where(Ticket.id == ticket.id, Ticket.counter_id == counter.id,
+                             Ticket.status.in_(allowed))
+        .values(**values).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise QueueRefused(_l("Tiket ini tidak sedang di loket Anda."))
+    session.refresh(ticket)
+
+
+def recall(session, ticket, counter, user, now, max_recalls=3):
+    """Call again; after `max_recalls` recalls the visitor counts as not present."""
+    if ticket.recalls + 1 >= max_recalls:
+        return mark_no_show(session, ticket, counter, user, now)
+    _move(session, ticket, counter, [TicketStatus.CALLED], {"recalls": Ticket.recalls + 1})
+    _event(session, ticket, EventKind.RECALLED, now, user, counter)
+    _staff(session, user, now, "ticket.recall", ticket, counter)
+    return ticket
+
+
+def start_service(session, ticket, counter, user, now):
+    _move(session, ticket, counter, [TicketStatus.CALLED], {"status": TicketStatus.SERVING})
+    _event(session, ticket, EventKind.STARTED, now, user, counter)
+    _staff(session, user, now, "ticket.start", ticket, counter)
+
+
+def finish(session, ticket, counter, user, now):
+    _move(session, ticket, counter, [TicketStatus.CALLED, TicketStatus.SERVING],
+          {"status": TicketStatus.DONE})
+    _event(session, ticket, EventKind.FINISHED, now, user, counter)
+    _staff(session, user, now, "ticket.finish", ticket, counter)
+
+
+def mark_no_show(session, ticket, counter, user, now):
+    _move(session, ticket, counter, [TicketStatus.CALLED], {"status": TicketStatus.NO_SHOW})
+    _event(session, ticket, EventKind.NO_SHOW, now, user, counter)
+    _staff(session, user, now, "ticket.no_show", ticket, counter)
+    return ticket
+
+
+def transfer(session, ticket, counter, target, user, now):
+    """Send the visitor to another queue of the same MPP, keeping their arrival time."""
+    if target.mpp_id != counter.mpp_id or target.id == ticket.queue_id:
+        raise QueueRefused(_l("Pilih antrean lain di MPP ini."))
+    _move(session, ticket, counter, [TicketStatus.CALLED, TicketStatus.SERVING],
+          {"status": TicketStatus.WAITING, "queue_id": target.id, "counter_id": None,
+           "recalls": 0})
+    _event(session, ticket, EventKind.TRANSFERRED, now, user, counter, queue_id=target.id)
+    _staff(session, user, now, "ticket.transfer", ticket, counter, {"to_queue": target.letter})
+
+
+def set_counter_open(session, counter, is_open, user, now):
+    if not is_open and current_ticket(session, counter) is not None:
+        raise QueueRefused(_l("Selesaikan tiket yang sedang dilayani sebelum menutup loket."))
+    before = counter.is_open
+    counter.is_open = is_open
+    audit(session, user, now, "counter.open" if is_open else "counter.pause",
+          f"counter:{counter.id}", {"is_open": before}, {"is_open": is_open},
+          mpp_id=counter.mpp_id)
+
+
+# --- what the hall and the citizen see ----------------------------------------------------
+
+def service_seconds(session, queue_id, now, sample=30):
+    """Median seconds from call to finish of the queue's recent tickets (events only)."""
+    called = select(TicketEvent.ticket_id, func.max(TicketEvent.at).label("at")).where(
+        TicketEvent.kind == EventKind.CALLED).group_by(TicketEvent.ticket_id).subquery()
+    rows = session.execute(
+        select(called.c.at, TicketEvent.at).join(called, called.c.ticket_id ==
+                                                 TicketEvent.ticket_id)
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .where(TicketEvent.kind == EventKind.FINISHED, Ticket.queue_id == queue_id,
+               TicketEvent.at >= utc(now) - timedelta(days=14))
+        .order_by(TicketEvent.at.desc()).limit(sample)).all()
+    durations = [(finished - called_at).total_seconds() for called_at, finished in rows
+                 if finished >= called_at]
+    return statistics.median(durations) if durations else None
+
+
+def open_counters(session, queue):
+    return sum(1 for c in queue.counters if c.is_open)
+
+
+def ticket_status(session, ticket, now, policy=Policy(), default_service=600):
+    """Position in line and the estimated wait, from recent service times and open counters."""
+    if ticket.status != TicketStatus.WAITING:
+        return {"position": 0, "wait_minutes": 0}
+    line = in_order(waiting(session, [ticket.queue_id], ticket.day), now, policy)
+    position = next(i for i, t in enumerate(line, 1) if t.id == ticket.id)
+    per_visit = service_seconds(session, ticket.queue_id, now) or default_service
+    counters = max(1, open_counters(session, ticket.queue))
+    return {"position": position,
+            "wait_minutes": round(position * per_visit / counters / 60)}
+
+
+def board(session, mpp, now, latest=6):
+    """The display: the tickets called now, newest first, and how many wait per queue."""
+    day = local_day(mpp, now)
+    called = session.scalars(
+        select(Ticket).join(Ticket.queue).where(
+            Queue.mpp_id == mpp.id, Ticket.day == day,
+            Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]))
+        .options(selectinload(Ticket.issued_queue), selectinload(Ticket.counter))).all()
+    last_call = dict(session.execute(
+        select(TicketEvent.ticket_id, func.max(TicketEvent.id))
+        .where(TicketEvent.ticket_id.in_([t.id for t in called]),
+               TicketEvent.kind.in_([EventKind.CALLED, EventKind.RECALLED]))
+        .group_by(TicketEvent.ticket_id)).all()) if called else {}
+    called.sort(key=lambda t: last_call.get(t.id, 0), reverse=True)
+    counts = dict(session.execute(
+        select(Ticket.queue_id, func.count(Ticket.id)).join(Ticket.queue)
+        .where(Queue.mpp_id == mpp.id, Ticket.day == day,
+               Ticket.status == TicketStatus.WAITING).group_by(Ticket.queue_id)).all())
+    return {
+        "called": [{"ticket": t.display, "counter": t.counter.number,
+                    "call": last_call.get(t.id, 0)} for t in called[:latest]],
+        "waiting": [{"queue": q.letter, "name": q.name, "count": counts.get(q.id, 0)}
+                    for q in mpp.queues],
+    }
