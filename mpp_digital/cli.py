@@ -41,10 +41,51 @@ def init_command(demo):
     if demo:
         result = load_demo(datetime.now(timezone.utc).date())
         click.echo(f"Demo: {result.created} offerings added, {result.unchanged} already there.")
+        password = secrets.token_urlsafe(12)
+        accounts = demo_accounts(password)
+        click.echo(f"Demo staff accounts ({len(accounts)}), all with the password {password}:")
+        for email, role in accounts[:4] + [("…", "")] + accounts[-2:]:
+            click.echo(f"  {email}  {role}")
+        click.echo("  pattern: pengelola@<mpp-slug>.demo.mpp, "
+                   "petugas.<agency>@<mpp-slug>.demo.mpp, admin@demo.mpp")
     db.session.commit()
     index = get_index()
     if index.rebuild(db.session):
         click.echo(f"Search index: {index.folder / index.current_generation()}")
+
+
+def demo_accounts(password):
+    """A national admin, a manager per demo MPP and a clerk per queue, all with `password`.
+
+    Run again, it gives the existing demo accounts the new password (printed once).
+    """
+    from sqlalchemy import select
+
+    from .accounts.models import Role, User
+    from .accounts.operations import create_user, set_password
+    from .catalogue.models import Mpp
+
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    wanted = [("admin@demo.mpp", "Admin Nasional", Role.NATIONAL_ADMIN, None, None, [])]
+    for mpp in db.session.scalars(select(Mpp).order_by(Mpp.slug)):
+        wanted.append((f"pengelola@{mpp.slug}.demo.mpp", f"Pengelola {mpp.name}",
+                       Role.MPP_MANAGER, mpp.id, None, []))
+        for queue in mpp.queues:
+            agency = next((o.service.agency for o in mpp.offerings if o.queue_id == queue.id),
+                          None)
+            if agency is not None:
+                wanted.append((f"petugas.{agency.slug}@{mpp.slug}.demo.mpp",
+                               f"Petugas {agency.short_name}", Role.CLERK, mpp.id, agency.id,
+                               list(queue.counters)))
+    for email, name, role, mpp_id, agency_id, counters in wanted:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            create_user(db.session, email, name, password, role, now, mpp_id=mpp_id,
+                        agency_id=agency_id, counters=counters)
+        else:
+            set_password(user, password)
+    db.session.flush()
+    return [(email, role.value) for email, _, role, *_ in wanted]
 
 
 def init_app(app):

@@ -98,6 +98,7 @@ def check_in(session, mpp, code, now, before=timedelta(minutes=30), after=timede
         .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
         raise CheckInRefused(_l("Janji ini sudah diproses."))
+    session.refresh(appointment)
     return issue_ticket(session, queue, now, appointment=appointment,
                         due_at=appointment.slot.starts_at)
 
