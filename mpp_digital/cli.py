@@ -62,7 +62,7 @@ def demo_accounts(password):
     from sqlalchemy import select
 
     from .accounts.models import Role, User
-    from .accounts.operations import create_user, set_password
+    from .accounts.operations import create_user, hash_password, set_password
     from .catalogue.models import Mpp
 
     now = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -77,13 +77,14 @@ def demo_accounts(password):
                 wanted.append((f"petugas.{agency.slug}@{mpp.slug}.demo.mpp",
                                f"Petugas {agency.short_name}", Role.CLERK, mpp.id, agency.id,
                                list(queue.counters)))
+    hashed = hash_password(password)         # one scrypt for all: they share the password
     for email, name, role, mpp_id, agency_id, counters in wanted:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
-            create_user(db.session, email, name, password, role, now, mpp_id=mpp_id,
-                        agency_id=agency_id, counters=counters)
+            create_user(db.session, email, name, None, role, now, mpp_id=mpp_id,
+                        agency_id=agency_id, counters=counters, password_hash=hashed)
         else:
-            set_password(user, password)
+            set_password(user, password_hash=hashed)
     db.session.flush()
     return [(email, role.value) for email, _, role, *_ in wanted]
 

@@ -20,16 +20,17 @@ def normalise_email(email):
 
 
 def create_user(session, email, name, password, role, now, mpp_id=None, agency_id=None,
-                counters=()):
-    """A new staff account; the password is stored as a scrypt hash."""
+                counters=(), password_hash=None):
+    """A new staff account; the password is stored as a scrypt hash (or given hashed)."""
     email = normalise_email(email)
     if "@" not in email:
         raise AccountRefused("Alamat email tidak valid.")
-    if len(password or "") < MIN_PASSWORD:
+    if password_hash is None and len(password or "") < MIN_PASSWORD:
         raise AccountRefused(f"Kata sandi paling sedikit {MIN_PASSWORD} karakter.")
     if session.scalar(select(User.id).where(User.email == email)):
         raise AccountRefused("Email ini sudah dipakai akun lain.")
-    user = User(email=email, name=name, password_hash=generate_password_hash(password),
+    user = User(email=email, name=name,
+                password_hash=password_hash or generate_password_hash(password),
                 role=Role(role), mpp_id=mpp_id, agency_id=agency_id, created_at=now,
                 counters=list(counters))
     session.add(user)
@@ -37,10 +38,14 @@ def create_user(session, email, name, password, role, now, mpp_id=None, agency_i
     return user
 
 
-def set_password(user, password):
+def hash_password(password):
     if len(password or "") < MIN_PASSWORD:
         raise AccountRefused(f"Kata sandi paling sedikit {MIN_PASSWORD} karakter.")
-    user.password_hash = generate_password_hash(password)
+    return generate_password_hash(password)
+
+
+def set_password(user, password=None, password_hash=None):
+    user.password_hash = password_hash or hash_password(password)
     user.session_version += 1
 
 

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
                    render_template, request, url_for)
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -187,14 +188,14 @@ def _do(action, counter, now):
         return ops.set_counter_open(db.session, counter, action == "buka", user, now)
     if action == "berikutnya":
         if ops.call_next(db.session, counter, user, now, _policy()) is None:
-            raise ops.QueueRefused("Tidak ada yang menunggu.")
+            raise ops.QueueRefused(_l("Tidak ada yang menunggu."))
         return None
     if action == "panggil":
         ticket = _ticket_of(counter, request.form.get("ticket", ""))
         return ops.call_ticket(db.session, ticket, counter, user, now)
     ticket = ops.current_ticket(db.session, counter)
     if ticket is None:
-        raise ops.QueueRefused("Belum ada tiket di loket ini.")
+        raise ops.QueueRefused(_l("Belum ada tiket di loket ini."))
     if action == "ulang":
         return ops.recall(db.session, ticket, counter, user, now,
                           current_app.config["QUEUE_MAX_RECALLS"])
