@@ -94,7 +94,8 @@ def ticket_print(token):
 def ticket_status(token):
     ticket = ops.ticket_by_token(db.session, token)
     return render_template("queue/status.html", ticket=ticket, mpp=ticket.queue.mpp,
-                           state=ops.ticket_status(db.session, ticket, _now(), _policy()))
+                           state=ops.ticket_status(db.session, ticket, _now(), _policy()),
+                           still=request.args.get("diam") == "1")
 
 
 # --- the board -----------------------------------------------------------------------------

@@ -35,8 +35,8 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def live_server(test_databases, templates, tmp_path_factory):
-    """The demo site on a free port of 127.0.0.1, in a thread, for the whole session."""
+def served_app(test_databases, templates, tmp_path_factory):
+    """The demo app the browser tests talk to (CSRF on), with its search index."""
     url = test_databases.copy(templates["demo"], "browser")
     config = {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": True}
     config.pop("SERVER_NAME")
@@ -44,13 +44,19 @@ def live_server(test_databases, templates, tmp_path_factory):
     with app.app_context():
         get_index(app).rebuild(db.session)
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    test_databases.drop(url)
+
+
+@pytest.fixture(scope="session")
+def live_server(served_app):
+    """The demo site on a free port of 127.0.0.1, in a thread, for the whole session."""
+    server = make_server("127.0.0.1", 0, served_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
-    test_databases.drop(url)
 
 
 @pytest.fixture
