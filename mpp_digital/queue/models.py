@@ -68,6 +68,7 @@ class Ticket(db.Model):
         CheckConstraint("status = 'waiting' OR counter_id IS NOT NULL OR status = 'no_show'",
                         name="called_at_a_counter"),
         Index("ix_ticket_queue_waiting", "queue_id", "day", "status"),
+        Index("ix_ticket_counter_status", "counter_id", "status"),
         # A counter handles one visitor at a time.
         Index("uq_ticket_counter_busy", "counter_id", unique=True,
               sqlite_where=text("status IN ('called', 'serving')"),

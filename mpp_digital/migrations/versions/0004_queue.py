@@ -100,6 +100,7 @@ def upgrade():
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ticket_queue_id'), ['queue_id'], unique=False)
         batch_op.create_index('ix_ticket_queue_waiting', ['queue_id', 'day', 'status'], unique=False)
+        batch_op.create_index('ix_ticket_counter_status', ['counter_id', 'status'], unique=False)
         batch_op.create_index('uq_ticket_counter_busy', ['counter_id'], unique=True, sqlite_where=sa.text("status IN ('called', 'serving')"), postgresql_where=sa.text("status IN ('called', 'serving')"))
 
     op.create_table('ticket_event',
@@ -148,6 +149,7 @@ def downgrade():
     op.drop_table('ticket_event')
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.drop_index('uq_ticket_counter_busy', sqlite_where=sa.text("status IN ('called', 'serving')"), postgresql_where=sa.text("status IN ('called', 'serving')"))
+        batch_op.drop_index('ix_ticket_counter_status')
         batch_op.drop_index('ix_ticket_queue_waiting')
         batch_op.drop_index(batch_op.f('ix_ticket_queue_id'))
 
