@@ -1,28 +1,24 @@
-"""Many clients booking at once: threads on SQLite, processes on PostgreSQL.
+"""Clients booking at once (run by tests/races.py: threads on SQLite, processes on PostgreSQL).
 
 Each client waits at a barrier, then books. `stale` makes the client do what careless code
 does — decide from a read taken before the barrier ("count, then insert") — which is the
 control: it must overbook, or the race tests could not fail.
 """
-import multiprocessing
-import threading
 from datetime import datetime
 
 from sqlalchemy import select, update, text
 
-from mpp_digital import create_app
 from mpp_digital.booking import operations as ops
 from mpp_digital.booking.models import Slot
 from mpp_digital.catalogue.models import Offering
 from mpp_digital.extensions import begin_write, db
 
-from ..conftest import BASE_CONFIG
 from .helpers import citizen
 
 KEY = "test-nik-key"
 
 
-def attempt(app, offering_id, slot_id, serial, now, barrier, stale=False, max_active=3):
+def attempt(app, offering_id, slot_id, serial, stale, barrier, max_active=3):
     """One client; returns "booked", "full", "limit" or the error's name."""
     with app.app_context():
         if stale:
@@ -43,7 +39,7 @@ def attempt(app, offering_id, slot_id, serial, now, barrier, stale=False, max_ac
                     update(Slot).where(Slot.id == sid).values(booked=seen.booked + 1)))
                 ops._check_limits = lambda *args: None
                 ops._nik_seats = lambda *args: set()
-            ops.book_appointment(db.session, offer, slot, citizen(serial), now, KEY, max_active)
+            ops.book_appointment(db.session, offer, slot, citizen(serial), NOW, KEY, max_active)
             db.session.commit()
             return "booked"
         except ops.SlotFull:
@@ -57,46 +53,6 @@ def attempt(app, offering_id, slot_id, serial, now, barrier, stale=False, max_ac
             return type(exc).__name__
         finally:
             db.session.remove()
-
-
-def in_threads(app, jobs, stale=False):
-    """jobs: [(offering_id, slot_id, nik serial)]; all start together."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-    originals = (ops.take_seat, ops._check_limits, ops._nik_seats)
-
-    def run(i, job):
-        results[i] = attempt(app, *job, NOW, barrier, stale)
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
-    finally:
-        ops.take_seat, ops._check_limits, ops._nik_seats = originals
-    return results
-
-
-def _process(url, job, stale, barrier, queue):
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-    queue.put(attempt(app, *job, NOW, barrier, stale))
-    with app.app_context():
-        db.engine.dispose()
-
-
-def in_processes(url, jobs, stale=False):
-    spawn = multiprocessing.get_context("spawn")
-    barrier, queue = spawn.Barrier(len(jobs)), spawn.Queue()
-    processes = [spawn.Process(target=_process, args=(url, job, stale, barrier, queue))
-                 for job in jobs]
-    for process in processes:
-        process.start()
-    results = [queue.get(timeout=180) for _ in processes]
-    for process in processes:
-        process.join(60)
-    return results
 
 
 def drop_nik_indexes():

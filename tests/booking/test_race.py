@@ -12,6 +12,7 @@ from mpp_digital.booking import operations as ops
 from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot
 from mpp_digital.extensions import db
 
+from .. import races
 from . import race
 from .helpers import offering
 from .test_slots import MONDAY
@@ -22,10 +23,8 @@ SERVICES = ["paspor-biasa", "kartu-keluarga-baru", "akta-kelahiran", "ktp-elektr
 
 
 def _race(app, jobs, stale=False):
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if url.startswith("sqlite"):
-        return race.in_threads(app, jobs, stale)
-    return race.in_processes(url, jobs[:20], stale)
+    with races.restored(ops, "take_seat", "_check_limits", "_nik_seats"):
+        return races.race(app, race.attempt, [(*job, stale) for job in jobs])
 
 
 def _clients(app):

@@ -1,27 +1,22 @@
-"""Kiosks and counters at once: threads on SQLite, processes on PostgreSQL.
+"""Kiosks and counters at once (run by tests/races.py: threads on SQLite, processes on PostgreSQL).
 
 `stale` is the control: the client decides from a read taken before the race (the highest
 number so far, the first waiting ticket), as careless code does; it must collide.
 """
-import multiprocessing
-import threading
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select, update
 
-from mpp_digital import create_app
 from mpp_digital.accounts.models import User
 from mpp_digital.catalogue.models import Counter, Queue
 from mpp_digital.extensions import begin_write, db
 from mpp_digital.queue import operations as ops
 from mpp_digital.queue.models import EventKind, Ticket, TicketEvent, TicketNumber, TicketStatus
 
-from ..conftest import BASE_CONFIG
-
 NOW = datetime(2027, 1, 4, 2, 0, tzinfo=timezone.utc)
 
 
-def take_ticket(app, queue_id, barrier, stale=False):
+def take_ticket(app, queue_id, stale, barrier):
     """One kiosk press; returns the number it got (or tried, for the control) or an error."""
     with app.app_context():
         try:
@@ -45,7 +40,7 @@ def take_ticket(app, queue_id, barrier, stale=False):
             db.session.remove()
 
 
-def serve_until_empty(app, counter_id, user_id, barrier, stale=False):
+def serve_until_empty(app, counter_id, user_id, stale, barrier):
     """A counter calling and finishing the next ticket until nobody waits; the ids it called."""
     called = []
     with app.app_context():
@@ -83,45 +78,6 @@ def serve_until_empty(app, counter_id, user_id, barrier, stale=False):
             finally:
                 db.session.remove()
     return called
-
-
-def in_threads(app, target, args_list):
-    barrier = threading.Barrier(len(args_list))
-    results = [None] * len(args_list)
-    saved = ops.next_number
-
-    def run(i, args):
-        results[i] = target(app, *args[:-1], barrier, args[-1])
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(args_list)]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(180)
-    finally:
-        ops.next_number = saved
-    return results
-
-
-def _process(url, target_name, args, barrier, queue):
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-    queue.put(globals()[target_name](app, *args[:-1], barrier, args[-1]))
-    with app.app_context():
-        db.engine.dispose()
-
-
-def in_processes(url, target, args_list):
-    spawn = multiprocessing.get_context("spawn")
-    barrier, results = spawn.Barrier(len(args_list)), spawn.Queue()
-    processes = [spawn.Process(target=_process, args=(url, target.__name__, args, barrier,
-                                                      results)) for args in args_list]
-    for process in processes:
-        process.start()
-    answers = [results.get(timeout=300) for _ in processes]
-    for process in processes:
-        process.join(60)
-    return answers
 
 
 def numbers_state(app, queue_id):

@@ -14,6 +14,7 @@ from mpp_digital.extensions import db
 from mpp_digital.queue import operations as ops
 from mpp_digital.queue.models import EventKind, Ticket, TicketEvent, TicketStatus
 
+from .. import races
 from . import race
 from .helpers import queue, staff
 
@@ -22,10 +23,9 @@ def _sqlite(app):
     return app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
 
 
-def _run(app, target, args_list):
-    if _sqlite(app):
-        return race.in_threads(app, target, args_list)
-    return race.in_processes(app.config["SQLALCHEMY_DATABASE_URI"], target, args_list)
+def _run(app, client, args_list):
+    with races.restored(ops, "next_number"):
+        return races.race(app, client, args_list)
 
 
 def _queue_id(app):
