@@ -1,5 +1,3 @@
-from datetime import datetime, timezone
-
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -52,7 +50,3 @@ def logout():
     logout_user()
     session.clear()
     return redirect(url_for(".login"))
-
-
-def now():
-    return datetime.now(timezone.utc)

@@ -1,13 +1,17 @@
+import logging
+
 from flask import Blueprint, render_template, request
 from flask_babel import get_locale
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..catalogue import operations as catalogue
-from ..extensions import db
+from ..extensions import begin_write, db
 from . import get_index
 from . import operations as ops
 from .forms import SearchForm
 
 bp = Blueprint("search", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.get("/cari")
@@ -18,14 +22,25 @@ def results():
     outcome = None
     if "q" in request.args and form.validate():
         outcome = ops.search(get_index(), db.session, _request_from(form), str(get_locale()))
-        if outcome.hits:
-            ops.count_search(db.session, outcome.hits[0].service.id)
-            db.session.commit()
     counts = catalogue.offering_counts([h.service.id for h in outcome.hits]) if outcome else {}
     popular = [] if outcome is None or outcome.hits else ops.most_searched(
         db.session, mpp.slug if mpp else None)
-    return render_template("search/results.html", form=form, mpp=mpp, outcome=outcome,
+    page = render_template("search/results.html", form=form, mpp=mpp, outcome=outcome,
                            counts=counts, popular=popular)
+    if outcome and outcome.hits:
+        _count(outcome.hits[0].service.id)         # after rendering: the rows stay loaded
+    return page
+
+
+def _count(service_id):
+    """Count the answer for "most searched"; best effort, never at the cost of the page."""
+    try:
+        begin_write(db.session)
+        ops.count_search(db.session, service_id)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("search tally not updated", exc_info=True)
 
 
 def _request_from(form):
