@@ -22,7 +22,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The project, not bench/, first on the path: bench/queue.py would shadow the standard library.
+sys.path[0] = str(ROOT)
 
 import psycopg  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402

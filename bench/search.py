@@ -19,7 +19,8 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The project, not bench/, first on the path: bench/queue.py would shadow the standard library.
+sys.path[0] = str(ROOT)
 
 from sqlalchemy import func, insert, select, update  # noqa: E402
 
