@@ -25,10 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # The project, not bench/, first on the path: bench/queue.py would shadow the standard library.
 sys.path[0] = str(ROOT)
 
-import psycopg  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.postgres import recreate_database  # noqa: E402
 from mpp_digital import create_app  # noqa: E402
 from mpp_digital.booking import operations as ops  # noqa: E402
 from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot  # noqa: E402
@@ -205,12 +204,7 @@ def main():
         if args.only in (None, "sqlite"):
             bench_database("SQLite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args, env)
         if args.only in (None, "postgresql"):
-            url = make_url(POSTGRES)
-            admin = url.set(drivername="postgresql", database="postgres")
-            with psycopg.connect(admin.render_as_string(hide_password=False),
-                                 autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
-                conn.execute(f'CREATE DATABASE "{url.database}"')
+            recreate_database(POSTGRES)
             bench_database("PostgreSQL", POSTGRES, args, env)
 
 

@@ -19,10 +19,10 @@ import threading  # noqa: E402
 import time  # noqa: E402
 from datetime import date, datetime, timedelta, timezone  # noqa: E402
 
-import psycopg  # noqa: E402
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.postgres import recreate_database  # noqa: E402
 from mpp_digital import create_app  # noqa: E402
 from mpp_digital.accounts.models import Role  # noqa: E402
 from mpp_digital.accounts.operations import create_user  # noqa: E402
@@ -43,11 +43,7 @@ def fresh_app(kind, tmp, name):
     else:
         base = make_url(POSTGRES)
         url = base.set(database=f"{base.database}_{name}").render_as_string(hide_password=False)
-        admin = base.set(drivername="postgresql", database="postgres")
-        with psycopg.connect(admin.render_as_string(hide_password=False),
-                             autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{make_url(url).database}"')
+        recreate_database(url)
     app = create_app({"SECRET_KEY": "bench", "NIK_HMAC_KEY": "bench",
                       "SQLALCHEMY_DATABASE_URI": url, "SEARCH_INDEX_DIR": str(Path(tmp) / name)})
     with app.app_context():
@@ -87,6 +83,9 @@ def add_history(app, tickets, rng):
         _flush(batch_t, batch_e)
         db.session.execute(insert(TicketNumber), [
             {"queue_id": q, "day": d, "last": last} for (q, d), last in numbers.items()])
+        if db.session.get_bind().dialect.name == "postgresql":     # ids were given explicitly
+            db.session.execute(text("SELECT setval(pg_get_serial_sequence('ticket', 'id'), "
+                                    "(SELECT max(id) FROM ticket))"))
         db.session.commit()
 
 
