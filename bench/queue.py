@@ -30,7 +30,7 @@ from mpp_digital.catalogue.demo import load_demo  # noqa: E402
 from mpp_digital.catalogue.models import Mpp, Queue  # noqa: E402
 from mpp_digital.extensions import begin_write, db  # noqa: E402
 from mpp_digital.queue import operations as ops  # noqa: E402
-from mpp_digital.queue.models import EventKind, Ticket, TicketEvent, TicketNumber  # noqa: E402
+from mpp_digital.queue.models import Ticket, TicketEvent, TicketNumber  # noqa: E402
 
 POSTGRES = os.environ.get("MPP_BENCH_DATABASE_URL",
                           "postgresql+psycopg://postgres@127.0.0.1:5432/mpp_bench_queue")

@@ -3,7 +3,6 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import DomainError
-from ..extensions import db
 from .models import AuditLog, Role, User
 
 MIN_PASSWORD = 12

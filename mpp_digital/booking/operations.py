@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..catalogue.models import Mpp, Offering
-from ..catalogue.operations import closures_for, intervals, offering_hours, public_holiday
+from ..catalogue.operations import closures_for, offering_hours, public_holiday
 from ..catalogue.schedule import day_status
 from ..errors import DomainError
 from .availability import bookable, day_plan

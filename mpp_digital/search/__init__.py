@@ -13,7 +13,6 @@ from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from ..catalogue.models import Agency, Mpp, Offering, Service
-from ..extensions import db
 from .index import SearchIndex
 from .models import CatalogueChange
 

@@ -1,24 +1,8 @@
 """The read-only API answers as its generated OpenAPI document says."""
 import pytest
-from openapi_core import OpenAPI
-from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_spec_validator import validate
 
-
-@pytest.fixture
-def openapi(client):
-    document = client.get("/api/v1/openapi.json").get_json()
-    validate(document)
-    return OpenAPI.from_dict(document)
-
-
-def _checked(client, openapi, path, **kwargs):
-    """GET `path` and validate request and response against the OpenAPI document."""
-    response = client.get(path, **kwargs)
-    request = response.request
-    openapi.validate_response(WerkzeugOpenAPIRequest(request),
-                              WerkzeugOpenAPIResponse(response))
-    return response
+from .conftest import checked as _checked
 
 
 def test_the_document_is_valid_and_describes_every_endpoint(client):

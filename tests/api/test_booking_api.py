@@ -11,7 +11,7 @@ from mpp_digital.booking.models import Appointment, Slot
 from mpp_digital.extensions import db
 
 from ..booking.helpers import nik
-from .test_api import _checked, openapi  # noqa: F401  (fixture)
+from .conftest import checked as _checked
 
 SLOTS = "/api/v1/mpps/kota-kediri/offerings/paspor-biasa/slots"
 
