@@ -54,6 +54,8 @@ class Ticket(db.Model):
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
     recalls: Mapped[int] = mapped_column(default=0)
     token: Mapped[str] = mapped_column(String(32), unique=True)   # the status page's address
+    # The citizen has rated this visit (the response itself does not name the ticket).
+    surveyed: Mapped[bool] = mapped_column(default=False)
 
     issued_queue: Mapped[Queue] = relationship(foreign_keys=[issued_queue_id])
     queue: Mapped[Queue] = relationship(foreign_keys=[queue_id])

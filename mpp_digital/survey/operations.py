@@ -1,0 +1,119 @@
+"""Taking a citizen's rating of a finished visit, and the IKM of a hall, line or service."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from ..booking.models import Appointment
+from ..catalogue.models import Agency, Offering, Service
+from ..errors import DomainError
+from ..queue.models import Ticket, TicketStatus
+from . import ikm
+from .models import ANSWER_COLUMNS, SurveyResponse
+
+
+class SurveyRefused(DomainError):
+    status = 409
+
+
+def services_of(session, ticket):
+    """The services a visitor of this ticket's line may have received, by name."""
+    return session.scalars(
+        select(Service).join(Offering, Offering.service_id == Service.id)
+        .where(Offering.queue_id == ticket.queue_id).order_by(Service.name)).all()
+
+
+def service_of_booking(session, ticket):
+    """The booked service, when the ticket came from a booking."""
+    if ticket.appointment_id is None:
+        return None
+    appointment = session.get(Appointment, ticket.appointment_id)
+    return appointment.offering.service_id if appointment else None
+
+
+def may_rate(ticket):
+    return ticket.status == TicketStatus.DONE and not ticket.surveyed
+
+
+def submit(session, ticket, answers, service_id=None, comment=""):
+    """Record one response for a finished ticket; a second one is refused. Flushes only.
+
+    The ticket is marked by one guarded UPDATE whose row count decides, as a seat is taken:
+    two submissions of the same form at the same moment give one response.
+    """
+    answers = tuple(answers)
+    if len(answers) != ikm.ELEMENTS or any(a not in (1, 2, 3, 4) for a in answers):
+        raise SurveyRefused(_l("Jawab kesembilan pertanyaan dengan salah satu pilihan."))
+    if ticket.status != TicketStatus.DONE:
+        raise SurveyRefused(_l("Survei dapat diisi setelah layanan Anda selesai."))
+    agency_id = None
+    if service_id is not None:
+        offered = {s.id: s for s in services_of(session, ticket)}
+        if service_id not in offered:
+            raise SurveyRefused(_l("Pilih layanan dari daftar."))
+        agency_id = offered[service_id].agency_id
+    marked = session.execute(
+        update(Ticket).where(Ticket.id == ticket.id, Ticket.status == TicketStatus.DONE,
+                             Ticket.surveyed.is_(False))
+        .values(surveyed=True).execution_options(synchronize_session=False))
+    if marked.rowcount != 1:
+        raise SurveyRefused(_l("Survei untuk tiket ini sudah diisi. Terima kasih."))
+    response = SurveyResponse(mpp_id=ticket.queue.mpp_id, queue_id=ticket.queue_id,
+                              agency_id=agency_id, service_id=service_id, day=ticket.day,
+                              comment=(comment or "").strip()[:500],
+                              **dict(zip(ANSWER_COLUMNS, answers)))
+    session.add(response)
+    session.flush()
+    return response
+
+
+# --- the index -----------------------------------------------------------------------------
+
+def _totals_query(*group_by):
+    return select(*group_by, func.count(SurveyResponse.id),
+                  *(func.sum(getattr(SurveyResponse, c)) for c in ANSWER_COLUMNS))
+
+
+def _where(query, mpp_id=None, start=None, end=None, agency_id=None, service_id=None):
+    if mpp_id is not None:
+        query = query.where(SurveyResponse.mpp_id == mpp_id)
+    if start is not None:
+        query = query.where(SurveyResponse.day >= start)
+    if end is not None:
+        query = query.where(SurveyResponse.day <= end)
+    if agency_id is not None:
+        query = query.where(SurveyResponse.agency_id == agency_id)
+    if service_id is not None:
+        query = query.where(SurveyResponse.service_id == service_id)
+    return query
+
+
+def index_of(session, **scope):
+    """The IKM over responses in scope (mpp_id, start, end, agency_id, service_id), or None."""
+    row = session.execute(_where(_totals_query(), **scope)).one()
+    count, totals = row[0], row[1:]
+    return ikm.from_totals([int(t or 0) for t in totals], count)
+
+
+def index_by(session, dimension, **scope):
+    """[(agency or service, Ikm)] for each agency or service with responses in scope."""
+    model, column = {"agency": (Agency, SurveyResponse.agency_id),
+                     "service": (Service, SurveyResponse.service_id)}[dimension]
+    rows = session.execute(_where(_totals_query(column), **scope).where(column.is_not(None))
+                           .group_by(column)).all()
+    names = {obj.id: obj for obj in session.scalars(select(model).where(
+        model.id.in_([r[0] for r in rows])))}
+    result = [(names[r[0]], ikm.from_totals([int(t) for t in r[2:]], r[1])) for r in rows]
+    return sorted(result, key=lambda pair: pair[0].name)
+
+
+def latest_index(session, mpp_id, today, days=365):
+    """The IKM of the last `days` days at one hall (what the transparency page shows)."""
+    start = date.fromordinal(today.toordinal() - days + 1)
+    return index_of(session, mpp_id=mpp_id, start=start, end=today), start
+
+
+def comments(session, limit=50, **scope):
+    query = _where(select(SurveyResponse), **scope).where(SurveyResponse.comment != "")
+    return session.scalars(query.order_by(SurveyResponse.day.desc(), SurveyResponse.id.desc())
+                           .limit(limit)).all()

@@ -1,0 +1,104 @@
+"""The citizen's rating of a finished visit, and the IKM report an MPP publishes."""
+from datetime import date, datetime, timezone
+
+from babel.dates import get_month_names
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
+
+from ..booking.operations import local_day
+from ..catalogue import operations as catalogue
+from ..errors import DomainError
+from ..extensions import begin_write, db
+from ..queue import operations as queue_ops
+from . import operations as ops
+from .forms import PeriodForm, SurveyForm
+from .questions import ELEMENTS, GRADE_WORDS
+
+bp = Blueprint("survey", __name__)
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _survey_form(ticket):
+    form = SurveyForm(prefix="s")
+    services = ops.services_of(db.session, ticket)
+    form.service.choices = [SelectChoice("", _l("— pilih layanan —"))] + [
+        SelectChoice(str(s.id), s.name) for s in services]
+    if request.method == "GET":
+        booked = ops.service_of_booking(db.session, ticket)
+        if booked is not None:
+            form.service.data = str(booked)
+        elif len(services) == 1:
+            form.service.data = str(services[0].id)
+    return form
+
+
+def _page(ticket, form, status=200):
+    return render_template("survey/form.html", ticket=ticket, mpp=ticket.queue.mpp, form=form,
+                           may_rate=ops.may_rate(ticket)), status
+
+
+@bp.get("/tiket/<token>/survei")
+def rate(token):
+    ticket = queue_ops.ticket_by_token(db.session, token)
+    return _page(ticket, _survey_form(ticket))
+
+
+@bp.post("/tiket/<token>/survei")
+def submit(token):
+    begin_write(db.session)
+    ticket = queue_ops.ticket_by_token(db.session, token)
+    form = _survey_form(ticket)
+    if not form.validate_on_submit():
+        return _page(ticket, form, 422)
+    try:
+        ops.submit(db.session, ticket, form.answers(), int(form.service.data),
+                   form.comment.data)
+    except DomainError as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        return redirect(url_for("queue.ticket_status", token=token))
+    db.session.commit()
+    flash(_l("Terima kasih. Penilaian Anda membantu MPP memperbaiki layanannya."), "success")
+    return redirect(url_for("queue.ticket_status", token=token))
+
+
+# --- the published index -------------------------------------------------------------------
+
+def period_of(args, today):
+    """(form, first day, last day) of the period asked for; the current year by default."""
+    form = PeriodForm(args)
+    months = get_month_names("wide", locale=get_locale())
+    form.bulan.choices = [SelectChoice("", _l("Setahun penuh"))] + [
+        SelectChoice(str(m), months[m]) for m in range(1, 13)]
+    if "tahun" not in args:
+        form.tahun.data = today.year
+        form.bulan.data = ""
+        return form, date(today.year, 1, 1), today, True
+    if not form.validate():
+        return form, None, None, False
+    year, month = form.tahun.data, int(form.bulan.data) if form.bulan.data else None
+    if month is None:
+        return form, date(year, 1, 1), date(year, 12, 31), True
+    last = date(year + month // 12, month % 12 + 1, 1).toordinal() - 1
+    return form, date(year, month, 1), date.fromordinal(last), True
+
+
+@bp.get("/mpp/<slug>/ikm")
+def report(slug):
+    mpp = catalogue.get_mpp(slug)
+    form, start, end, valid = period_of(request.args, local_day(mpp, _now()))
+    if not valid:
+        return render_template("survey/report.html", mpp=mpp, form=form, elements=ELEMENTS,
+                               grade_words=GRADE_WORDS, overall=None, by_agency=[], by_service=[]), 400
+    scope = {"mpp_id": mpp.id, "start": start, "end": end}
+    return render_template(
+        "survey/report.html", mpp=mpp, form=form, elements=ELEMENTS, start=start, end=end,
+        grade_words=GRADE_WORDS,
+        overall=ops.index_of(db.session, **scope),
+        by_agency=ops.index_by(db.session, "agency", **scope),
+        by_service=ops.index_by(db.session, "service", **scope))
