@@ -40,12 +40,14 @@ def create_app(test_config=None, instance_path=None):
     from .booking.views import bp as booking_bp
     from .catalogue.views import bp as catalogue_bp
     from .queue.views import bp as queue_bp
+    from .reports.views import bp as reports_bp
     from .survey.views import bp as survey_bp
 
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(booking_bp)
     app.register_blueprint(queue_bp)
     app.register_blueprint(survey_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(accounts_bp)
     api.register_blueprint(api_bp)
     csrf.exempt(api_bp)   # read-only JSON; write endpoints will authenticate differently

@@ -1,6 +1,6 @@
 """Top-level commands: `flask init` prepares a site, optionally with the demo MPPs."""
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import click
@@ -41,6 +41,8 @@ def init_command(demo):
     if demo:
         result = load_demo(datetime.now(timezone.utc).date())
         click.echo(f"Demo: {result.created} offerings added, {result.unchanged} already there.")
+        visits = demo_history(datetime.now(timezone.utc).date())
+        click.echo(f"Demo history: {visits} past visits (8 weeks) for the reports.")
         password = secrets.token_urlsafe(12)
         accounts = demo_accounts(password)
         click.echo(f"Demo staff accounts ({len(accounts)}), all with the password {password}:")
@@ -52,6 +54,33 @@ def init_command(demo):
     index = get_index()
     if index.rebuild(db.session):
         click.echo(f"Search index: {index.folder / index.current_generation()}")
+
+
+def demo_history(today, weeks=8, per_day=80, seed=2023):
+    """Eight past weeks of visits and survey answers at each demo hall that has no tickets
+    yet, so that reports, the IKM and "best time to come" have something to show."""
+    import random
+
+    from sqlalchemy import select
+
+    from .catalogue.models import Mpp, Queue
+    from .queue import history
+    from .queue.models import Ticket
+    from .survey import history as survey_history
+
+    rng = random.Random(seed)
+    busy = set(db.session.scalars(select(Queue.mpp_id).join(Ticket, Ticket.issued_queue_id
+                                                                     == Queue.id)))
+    total = 0
+    for mpp in db.session.scalars(select(Mpp).order_by(Mpp.id)):
+        if mpp.id in busy:
+            continue
+        visits = history.plan(db.session, mpp, today - timedelta(weeks=weeks),
+                              today - timedelta(days=1), rng, per_day=per_day)
+        written = history.write(db.session, mpp, visits, rng)
+        survey_history.generate(db.session, mpp, written, rng, mood=rng.uniform(3.0, 3.6))
+        total += len(written)
+    return total
 
 
 def demo_accounts(password):

@@ -1,3 +1,7 @@
+from datetime import date
+
+from babel.dates import get_month_names
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form, IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
@@ -33,3 +37,26 @@ class PeriodForm(Form):
         InputRequired(_l("Tulis tahunnya.")),
         NumberRange(2000, 2100, message=_l("Tahun antara 2000 dan 2100."))])
     bulan = SelectField(_l("Bulan"), validators=[Optional()], validate_choice=True)
+
+
+def read_period(args, today, default_month=False):
+    """(form, first day, last day, valid) of the year or month asked for in the query string.
+
+    Without one: the current year (or month) up to today.
+    """
+    form = PeriodForm(args)
+    months = get_month_names("wide", locale=get_locale())
+    form.bulan.choices = [SelectChoice("", _l("Setahun penuh"))] + [
+        SelectChoice(str(m), months[m]) for m in range(1, 13)]
+    if "tahun" not in args:
+        form.tahun.data = today.year
+        form.bulan.data = str(today.month) if default_month else ""
+        first = today.replace(day=1) if default_month else today.replace(month=1, day=1)
+        return form, first, today, True
+    if not form.validate():
+        return form, None, None, False
+    year, month = form.tahun.data, int(form.bulan.data) if form.bulan.data else None
+    if month is None:
+        return form, date(year, 1, 1), date(year, 12, 31), True
+    last = date(year + month // 12, month % 12 + 1, 1).toordinal() - 1
+    return form, date(year, month, 1), date.fromordinal(last), True

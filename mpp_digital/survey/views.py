@@ -1,9 +1,7 @@
 """The citizen's rating of a finished visit, and the IKM report an MPP publishes."""
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
-from babel.dates import get_month_names
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
@@ -13,7 +11,7 @@ from ..errors import DomainError
 from ..extensions import begin_write, db
 from ..queue import operations as queue_ops
 from . import operations as ops
-from .forms import PeriodForm, SurveyForm
+from .forms import SurveyForm, read_period
 from .questions import ELEMENTS, GRADE_WORDS
 
 bp = Blueprint("survey", __name__)
@@ -69,32 +67,13 @@ def submit(token):
 
 # --- the published index -------------------------------------------------------------------
 
-def period_of(args, today):
-    """(form, first day, last day) of the period asked for; the current year by default."""
-    form = PeriodForm(args)
-    months = get_month_names("wide", locale=get_locale())
-    form.bulan.choices = [SelectChoice("", _l("Setahun penuh"))] + [
-        SelectChoice(str(m), months[m]) for m in range(1, 13)]
-    if "tahun" not in args:
-        form.tahun.data = today.year
-        form.bulan.data = ""
-        return form, date(today.year, 1, 1), today, True
-    if not form.validate():
-        return form, None, None, False
-    year, month = form.tahun.data, int(form.bulan.data) if form.bulan.data else None
-    if month is None:
-        return form, date(year, 1, 1), date(year, 12, 31), True
-    last = date(year + month // 12, month % 12 + 1, 1).toordinal() - 1
-    return form, date(year, month, 1), date.fromordinal(last), True
-
-
 @bp.get("/mpp/<slug>/ikm")
 def report(slug):
     mpp = catalogue.get_mpp(slug)
-    form, start, end, valid = period_of(request.args, local_day(mpp, _now()))
+    form, start, end, valid = read_period(request.args, local_day(mpp, _now()))
     if not valid:
         return render_template("survey/report.html", mpp=mpp, form=form, elements=ELEMENTS,
-                               grade_words=GRADE_WORDS, overall=None, by_agency=[], by_service=[]), 400
+                               grade_words=GRADE_WORDS, overall=None), 400
     scope = {"mpp_id": mpp.id, "start": start, "end": end}
     return render_template(
         "survey/report.html", mpp=mpp, form=form, elements=ELEMENTS, start=start, end=end,

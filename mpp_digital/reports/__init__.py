@@ -1,0 +1,1 @@
+"""Statistics and charts for the people who run a hall; reads, never writes."""

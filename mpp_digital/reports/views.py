@@ -1,0 +1,162 @@
+"""Reports for managers (their hall) and national admins (every hall), and the public page
+that tells residents when the hall is quiet."""
+import csv
+import io
+from datetime import datetime, timezone
+
+from flask import Blueprint, abort, make_response, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..accounts.models import Role
+from ..booking.operations import local_day
+from ..catalogue import operations as catalogue
+from ..catalogue.models import Mpp
+from ..extensions import db
+from ..survey import operations as survey
+from ..survey.forms import read_period
+from ..survey.questions import ELEMENTS, GRADE_WORDS
+from . import charts
+from . import operations as ops
+
+bp = Blueprint("reports", __name__)
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _hall(slug):
+    """The hall this member of staff may report on: a manager their own (404 for any other),
+    a national admin any; None when a national admin has not chosen one."""
+    if current_user.role == Role.CLERK:
+        abort(403)
+    if current_user.role == Role.MPP_MANAGER:
+        if slug and slug != current_user.mpp.slug:
+            abort(404)
+        return catalogue.get_mpp(current_user.mpp.slug)
+    return catalogue.get_mpp(slug) if slug else None
+
+
+def _period(mpp):
+    today = local_day(mpp, _now()) if mpp else _now().date()
+    return read_period(request.args, today, default_month=True)
+
+
+def _minutes(seconds):
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+@bp.get("/staf/laporan")
+@login_required
+def report():
+    mpp = _hall(request.args.get("mpp"))
+    form, start, end, valid = _period(mpp)
+    context = {"form": form, "mpp": mpp, "start": start, "end": end, "minutes": _minutes, "elements": ELEMENTS, "grade_words": GRADE_WORDS}
+    if not valid:
+        return render_template("reports/report.html", report=None, halls=None, **context), 400
+    if mpp is None:
+        halls = db.session.scalars(select(Mpp).order_by(Mpp.name)).all()
+        summaries = ops.national_report(db.session, start, end)
+        return render_template("reports/report.html", report=None, halls=[
+            (hall, summaries.get(hall.id), survey.index_of(db.session, mpp_id=hall.id,
+                                                           start=start, end=end))
+            for hall in halls], **context)
+    report = ops.hall_report(db.session, mpp, start, end)
+    return render_template("reports/report.html", halls=None, report=report,
+                           figures=_figures(report), **context)
+
+
+def _figures(report):
+    """The report's charts; each is named by the heading of its section."""
+    ikm = report.ikm
+    return {
+        "by_day": charts.columns([(day.day, s.visits) for day, s in report.day_rows()],
+                                 "by-day", every=5),
+        "by_queue": charts.bars([(f"{q.letter} · {q.name}", s.visits)
+                                 for q, s in report.by_queue], "by-queue"),
+        "by_hour": charts.columns([(f"{h:02d}", _minutes(s.wait_p50))
+                                   for h, s in report.by_hour.items()], "by-hour"),
+        "ikm": charts.bars([(e.name, float(score)) for e, score in
+                            zip(ELEMENTS, ikm.element_scores())], "ikm") if ikm else "",
+    }
+
+
+CSV_KINDS = ("harian", "antrean", "jam", "ikm", "mpp")
+
+
+def _safe(value):
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _summary_cells(s):
+    return [s.visits, s.booked, s.walk_ins, s.no_shows,
+            "" if s.no_show_rate is None else f"{s.no_show_rate:.3f}",
+            _minutes(s.wait_p50), _minutes(s.wait_p90),
+            _minutes(s.service_p50), _minutes(s.service_p90)]
+
+
+SUMMARY_HEADER = ["kunjungan", "janji", "langsung", "tidak_hadir", "rasio_tidak_hadir",
+                  "tunggu_p50_menit", "tunggu_p90_menit", "layanan_p50_menit",
+                  "layanan_p90_menit"]
+
+
+@bp.get("/staf/laporan/<kind>.csv")
+@login_required
+def export(kind):
+    if kind not in CSV_KINDS:
+        abort(404)
+    mpp = _hall(request.args.get("mpp"))
+    form, start, end, valid = _period(mpp)
+    if not valid:
+        abort(400, description="; ".join(e for errors in form.errors.values() for e in errors))
+    if (kind == "mpp") != (mpp is None):
+        abort(404)
+    rows = []
+    if kind == "mpp":
+        summaries = ops.national_report(db.session, start, end)
+        rows.append(["mpp"] + SUMMARY_HEADER)
+        for hall in db.session.scalars(select(Mpp).order_by(Mpp.name)):
+            if hall.id in summaries:
+                rows.append([hall.slug] + _summary_cells(summaries[hall.id]))
+    elif kind == "ikm":
+        index = survey.index_of(db.session, mpp_id=mpp.id, start=start, end=end)
+        rows.append(["unsur", "nilai_rata_rata", "konversi"])
+        if index:
+            for element, mean, score in zip(ELEMENTS, index.element_means,
+                                            index.element_scores()):
+                rows.append([str(element.name), f"{float(mean):.3f}", score])
+            rows.append(["IKM", f"{float(index.raw):.3f}", index.score])
+            rows.append(["responden", index.respondents, index.grade])
+    else:
+        report = ops.hall_report(db.session, mpp, start, end)
+        if kind == "harian":
+            rows.append(["tanggal"] + SUMMARY_HEADER)
+            rows += [[day.isoformat()] + _summary_cells(s) for day, s in report.day_rows()]
+        elif kind == "antrean":
+            rows.append(["huruf", "antrean"] + SUMMARY_HEADER)
+            rows += [[q.letter, q.name] + _summary_cells(s) for q, s in report.by_queue]
+        else:
+            rows.append(["jam"] + SUMMARY_HEADER)
+            rows += [[f"{hour:02d}"] + _summary_cells(s) for hour, s in report.by_hour.items()]
+    out = io.StringIO()
+    csv.writer(out).writerows([[_safe(cell) for cell in row] for row in rows])
+    response = make_response(out.getvalue())
+    response.mimetype = "text/csv"
+    name = f"laporan-{mpp.slug if mpp else 'nasional'}-{kind}-{start}-{end}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- public ----------------------------------------------------------------------------------
+
+@bp.get("/mpp/<slug>/waktu-tunggu")
+def best_time(slug):
+    mpp = catalogue.get_mpp(slug)
+    today = local_day(mpp, _now())
+    lines, since = ops.best_times(db.session, mpp, today)
+    index, index_since = survey.latest_index(db.session, mpp.id, today)
+    return render_template("reports/best_time.html", mpp=mpp, lines=lines, since=since,
+                           today=today, index=index, index_since=index_since,
+                           grade_words=GRADE_WORDS, minutes=_minutes)
