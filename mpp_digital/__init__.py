@@ -36,6 +36,7 @@ def create_app(test_config=None, instance_path=None):
     search.init_app(app)
 
     from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .booking.views import bp as booking_bp
     from .catalogue.views import bp as catalogue_bp
@@ -48,6 +49,7 @@ def create_app(test_config=None, instance_path=None):
     app.register_blueprint(queue_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(accounts_bp)
     api.register_blueprint(api_bp)
     csrf.exempt(api_bp)   # read-only JSON; write endpoints will authenticate differently

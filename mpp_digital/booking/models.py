@@ -69,6 +69,8 @@ class Appointment(db.Model):
     reschedules: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
+    # What the hall told the citizen when it moved or cancelled the booking.
+    staff_message: Mapped[str] = mapped_column(String(300), default="")
 
     slot: Mapped[Slot] = relationship()
     offering: Mapped[Offering] = relationship()

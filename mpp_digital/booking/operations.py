@@ -371,6 +371,50 @@ def reschedule_appointment(session, appointment, new_slot, now):
     session.refresh(appointment)
 
 
+def move_by_staff(session, appointment, new_slot, message, now):
+    """The hall moves a booking its schedule no longer fits to another slot of the same
+    offering. Not counted as the citizen's own change; the seat is taken as always."""
+    if appointment.status != AppointmentStatus.ACTIVE:
+        raise BookingRefused(_l("Janji ini sudah tidak aktif."))
+    if new_slot.offering_id != appointment.offering_id or new_slot.retired:
+        raise BookingRefused(_l("Pilih jadwal dari daftar."))
+    if utc(now) >= new_slot.starts_at:
+        raise BookingRefused(_l("Jadwal itu sudah lewat. Pilih jadwal lain."))
+    if new_slot.id == appointment.slot_id:
+        raise BookingRefused(_l("Pilih jadwal yang berbeda dari jadwal sekarang."))
+    if not take_seat(session, new_slot.id):
+        raise SlotFull(_l("Maaf, jadwal itu baru saja penuh. Pilih jadwal lain."))
+    old_slot = appointment.slot_id
+    result = session.execute(
+        update(Appointment).where(Appointment.id == appointment.id,
+                                  Appointment.status == AppointmentStatus.ACTIVE,
+                                  Appointment.slot_id == old_slot)
+        .values(slot_id=new_slot.id, staff_message=message)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise BookingRefused(_l("Janji ini baru saja diubah. Muat ulang halaman."))
+    release_seat(session, old_slot)
+    session.refresh(appointment)
+
+
+def cancel_by_staff(session, appointment, message, now):
+    cancel_appointment(session, appointment, now)
+    appointment.staff_message = message
+    session.flush()
+
+
+def refresh_schedule(session, mpp, now):
+    """Regenerate the slots of the days already generated (today on) at this hall after its
+    hours, closures or offerings changed; bookings that no longer fit become misfits()."""
+    today = local_day(mpp, now)
+    for offering in mpp.offerings:
+        days = session.scalars(select(SlotDay.day).where(SlotDay.offering_id == offering.id,
+                                                         SlotDay.day >= today)).all()
+        if days:
+            generate_slots(session, offering, min(days), max(days))
+    session.flush()
+
+
 def purge_generated_days(session, offering):
     """Forget which days were generated, so that the next listing regenerates them."""
     session.execute(delete(SlotDay).where(SlotDay.offering_id == offering.id))

@@ -51,7 +51,8 @@ def _minutes(seconds):
 def report():
     mpp = _hall(request.args.get("mpp"))
     form, start, end, valid = _period(mpp)
-    context = {"form": form, "mpp": mpp, "start": start, "end": end, "minutes": _minutes, "elements": ELEMENTS, "grade_words": GRADE_WORDS}
+    context = {"form": form, "mpp": mpp, "start": start, "end": end, "minutes": _minutes,
+               "elements": ELEMENTS, "grade_words": GRADE_WORDS}
     if not valid:
         return render_template("reports/report.html", report=None, halls=None, **context), 400
     if mpp is None:

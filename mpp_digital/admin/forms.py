@@ -1,0 +1,182 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, EmailField, IntegerField, PasswordField,
+                     SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import (URL, Email, InputRequired, Length, NumberRange, Optional,
+                                Regexp, StopValidation, ValidationError)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..catalogue.schedule import HoursSyntaxError, parse_hours
+
+HOURS_HINT = _l("Hari 1–7 (Senin–Minggu) dan jam, dipisah titik koma. "
+                "Contoh: 1-4 08:00-15:00; 5 08:00-11:30")
+
+
+def _required(message=None):
+    return InputRequired(message or _l("Wajib diisi."))
+
+
+class TextRequired:
+    """The form must send this text, and spaces alone do not count. Checks what was sent,
+    not the object the form was filled from."""
+    field_flags = {"required": True}
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.raw_data or not str(field.raw_data[0]).strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+def _text(message=None):
+    return TextRequired(message or _l("Wajib diisi."))
+
+
+def _number(label, low, high, required=True, **kw):
+    return IntegerField(label, validators=[
+        _required(_l("Tulis angka.")) if required else Optional(),
+        NumberRange(low, high, message=_l("Antara %(min)d dan %(max)d.", min=low, max=high))],
+        **kw)
+
+
+def valid_hours(form, field):
+    if not (field.data or "").strip():
+        return
+    try:
+        field.parsed = parse_hours(field.data)
+    except HoursSyntaxError as error:
+        raise ValidationError(_l("Format jam tidak dikenali: %(detail)s", detail=str(error)))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: CSRF-protected, nothing else."""
+
+
+class MppDetailsForm(FlaskForm):
+    name = StringField(_l("Nama MPP"), validators=[_text(), Length(max=160)])
+    address = TextAreaField(_l("Alamat"), validators=[_text(), Length(max=300)])
+    phone = StringField(_l("Telepon"), validators=[_text(), Length(max=40), Regexp(
+        r"^[0-9()+\- ]+$", message=_l("Hanya angka, spasi, tanda kurung, + dan -."))])
+    email = EmailField(_l("Email"), validators=[Optional(), Length(max=254),
+                                                Email(_l("Alamat email tidak valid."))])
+
+
+class HoursForm(FlaskForm):
+    hours = StringField(_l("Jam buka"), description=HOURS_HINT,
+                        validators=[_text(), Length(max=300), valid_hours])
+
+
+class ClosureForm(FlaskForm):
+    starts_on = DateField(_l("Mulai tanggal"), validators=[_required(_l("Pilih tanggal."))])
+    ends_on = DateField(_l("Sampai tanggal"), validators=[_required(_l("Pilih tanggal."))])
+    reason = StringField(_l("Alasan"), validators=[_text(), Length(max=200)])
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("Tanggal akhir tidak boleh sebelum tanggal mulai."))
+
+
+class OfferingForm(FlaskForm):
+    bookable = BooleanField(_l("Bisa dipesan daring"))
+    queue = SelectField(_l("Antrean"), validate_choice=True, validators=[Optional()])
+    slot_minutes = _number(_l("Lama satu jadwal (menit)"), 5, 240)
+    seats_per_slot = _number(_l("Kursi per jadwal"), 1, 50)
+    daily_quota = _number(_l("Kuota harian (kosongkan bila tanpa kuota)"), 1, 5000,
+                          required=False)
+    walkin_share = _number(_l("Bagian untuk datang langsung dan prioritas (%)"), 0, 100)
+    horizon_days = _number(_l("Bisa dipesan sampai berapa hari ke depan"), 1, 180)
+    cutoff_minutes = _number(_l("Pemesanan ditutup berapa menit sebelum jadwal"), 0, 1440)
+    hours = StringField(_l("Hari dan jam layanan instansi (kosongkan bila sama dengan MPP)"),
+                        description=HOURS_HINT,
+                        validators=[Optional(), Length(max=300), valid_hours])
+    notes = TextAreaField(_l("Catatan setempat"), validators=[Optional(), Length(max=1000)])
+
+
+class QueueForm(FlaskForm):
+    letter = StringField(_l("Huruf"), validators=[_text(), Regexp(
+        r"^[A-Z]{1,2}$", message=_l("Satu atau dua huruf kapital, misalnya A."))])
+    name = StringField(_l("Nama antrean"), validators=[_text(), Length(max=120)])
+
+
+class CounterForm(FlaskForm):
+    number = _number(_l("Nomor loket"), 1, 999)
+    name = StringField(_l("Nama loket"), validators=[Optional(), Length(max=80)])
+    queues = MultiCheckboxField(_l("Melayani antrean"), validate_choice=True,
+                                validators=[_required(_l("Pilih paling sedikit satu antrean."))])
+
+
+class StaffForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[_text(), Length(max=254),
+                                                Email(_l("Alamat email tidak valid."))])
+    name = StringField(_l("Nama"), validators=[_text(), Length(max=120)])
+    password = PasswordField(_l("Kata sandi awal (paling sedikit 12 karakter)"), validators=[
+        _text(), Length(min=12, max=200, message=_l("Paling sedikit 12 karakter."))])
+
+
+class ClerkForm(StaffForm):
+    agency = SelectField(_l("Instansi"), validate_choice=True, validators=[_required()])
+    counters = MultiCheckboxField(_l("Loket"), validate_choice=True,
+                                  validators=[_required(_l("Pilih paling sedikit satu loket."))])
+
+
+class ManagerForm(StaffForm):
+    mpp = SelectField(_l("MPP"), validate_choice=True, validators=[_required()])
+
+
+class MoveForm(FlaskForm):
+    slot = SelectField(_l("Jadwal baru"), validate_choice=True,
+                       validators=[_required(_l("Pilih jadwal baru."))])
+    message = TextAreaField(_l("Pesan untuk warga"), validators=[_text(), Length(max=300)])
+
+
+class CancelForm(FlaskForm):
+    message = TextAreaField(_l("Pesan untuk warga"), validators=[_text(), Length(max=300)])
+
+
+class AgencyForm(FlaskForm):
+    name = StringField(_l("Nama instansi"), validators=[_text(), Length(max=160)])
+    short_name = StringField(_l("Nama singkat"), validators=[_text(), Length(max=40)])
+    website = StringField(_l("Situs web"), validators=[
+        Optional(), Length(max=200), URL(message=_l("Alamat situs tidak valid."))])
+
+
+def _lines(label, **kw):
+    return TextAreaField(label, description=_l("Satu butir per baris."),
+                         validators=[_text(), Length(max=5000)], **kw)
+
+
+class ServiceForm(FlaskForm):
+    name = StringField(_l("Nama layanan"), validators=[_text(), Length(max=160)])
+    name_en = StringField(_l("Nama dalam bahasa Inggris"), validators=[Optional(), Length(max=160)])
+    category = SelectField(_l("Kategori"), validate_choice=True, validators=[_required()])
+    summary = TextAreaField(_l("Ringkasan"), validators=[Optional(), Length(max=2000)])
+    requirements = _lines(_l("Persyaratan"))
+    procedure = _lines(_l("Prosedur"))
+    duration_value = _number(_l("Jangka waktu"), 1, 10000)
+    duration_unit = SelectField(_l("Satuan waktu"), validate_choice=True,
+                                validators=[_required()])
+    fee = _number(_l("Biaya (Rp, 0 bila gratis)"), 0, 1_000_000_000)
+    fee_note = TextAreaField(_l("Keterangan biaya"), validators=[Optional(), Length(max=1000)])
+    product = TextAreaField(_l("Produk layanan"), validators=[_text(), Length(max=1000)])
+    legal_basis = _lines(_l("Dasar hukum"))
+    online_mode = SelectField(_l("Layanan daring"), validate_choice=True,
+                              validators=[_required()])
+    online_url = StringField(_l("Alamat layanan daring"), validators=[
+        Optional(), Length(max=300), URL(message=_l("Alamat situs tidak valid."))])
+    keywords = StringField(_l("Kata kunci pencarian"), validators=[Optional(), Length(max=500)])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.online_mode.data == "online" and not (self.online_url.data or "").strip():
+            # Not an inline validator: Optional() would stop the chain before it runs.
+            self.online_url.errors = [*self.online_url.errors,
+                                      _l("Layanan yang sepenuhnya daring perlu alamatnya.")]
+            return False
+        return valid

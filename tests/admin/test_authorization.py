@@ -1,0 +1,96 @@
+"""Every back-office route × every role × the user's own hall and a foreign one.
+
+The table is built from the application's URL map, so a new admin route is covered (or fails
+here) without anyone remembering to add it.
+"""
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from mpp_digital.accounts.models import AuditLog, Role
+from mpp_digital.catalogue.models import Agency, Service
+from mpp_digital.extensions import db
+
+from ..accounts.test_accounts import login
+from ..queue.helpers import staff
+from .helpers import first_id, furnish
+
+OWN, FOREIGN = "kota-kediri", "kota-mataram"
+NATIONAL = {"admin.agencies", "admin.agency", "admin.services", "admin.service",
+            "admin.managers", "admin.add_manager"}
+MANAGERS_AND_ADMINS = {"admin.index", "admin.audit_log", "reports.report", "reports.export"}
+
+
+def routes(app):
+    """(endpoint, method, rule) of every staff route that is not the clerk's console."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in ("admin", "reports") or \
+                rule.endpoint == "reports.best_time":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((rule.endpoint, method, rule.rule))
+    return found
+
+
+def fill(rule, values):
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
+
+
+def expected(role, endpoint, hall):
+    """The status class a role gets: 'ok', 'login', 403 or 404."""
+    if role is None:
+        return "login"
+    if role == Role.CLERK:
+        return 403
+    if endpoint in NATIONAL:
+        return "ok" if role == Role.NATIONAL_ADMIN else 403
+    if role == Role.MPP_MANAGER and hall == FOREIGN:
+        return 404
+    return "ok"
+
+
+ROLES = [None, Role.CLERK, Role.MPP_MANAGER, Role.NATIONAL_ADMIN]
+
+
+@pytest.mark.parametrize("role", ROLES, ids=["anonymous", "clerk", "manager", "admin"])
+def test_every_admin_route_for_every_role_and_hall(app, role):
+    with app.app_context():
+        ids = {OWN: furnish(OWN, 1), FOREIGN: furnish(FOREIGN, 2)}
+        common = {"agency_id": first_id(Agency), "service_id": first_id(Service),
+                  "kind": "harian"}
+        email = None
+        if role is not None:
+            email = f"{role.value}@uji.test"
+            staff(email, role, slug=OWN)
+        db.session.commit()
+    checked = 0
+    for endpoint, method, rule in routes(app):
+        for hall in (OWN, FOREIGN):
+            if "<slug>" not in rule and hall == FOREIGN:
+                continue
+            client = app.test_client()
+            if email:
+                login(client, email)
+            url = fill(rule, {"slug": hall, **ids[hall], **common})
+            if endpoint in ("reports.report", "reports.export"):
+                url += f"?mpp={hall}"
+            with app.app_context():
+                audit_rows = db.session.scalar(select(func.count(AuditLog.id)))
+            response = client.open(url, method=method, data={})
+            want = expected(role, endpoint, hall)
+            where = f"{method} {url} as {role}"
+            if want == "login":
+                assert response.status_code == 302, where
+                assert "/staf/masuk" in response.headers["Location"], where
+            elif want == "ok":
+                assert response.status_code not in (401, 403, 404, 500), where
+            else:
+                assert response.status_code == want, where
+            if want != "ok":
+                with app.app_context():
+                    assert db.session.scalar(select(func.count(AuditLog.id))) == audit_rows, \
+                        f"{where} wrote an audit row"
+            checked += 1
+    assert checked > 40

@@ -1,0 +1,299 @@
+"""Back-office forms: bad input is explained and changes nothing; good input is saved and
+audited with the values before and after."""
+import pytest
+from sqlalchemy import select, text
+
+from mpp_digital.accounts.models import AuditLog, Role, User
+from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot
+from mpp_digital.catalogue.models import Agency, Counter, Mpp, Offering, Queue, Service
+from mpp_digital.extensions import db
+
+from ..accounts.test_accounts import login
+from ..queue.helpers import staff
+from .helpers import book, first_id, furnish
+
+TABLES = ("mpp", "opening_hours", "closure", "offering", "queue", "counter", "counter_queue",
+          "user", "user_counter", "agency", "service", "appointment", "slot", "audit_log")
+
+
+def state():
+    """Every row of every table the back office writes."""
+    return {t: sorted(map(tuple, db.session.execute(text(f'SELECT * FROM "{t}"')).all()),
+                      key=repr) for t in TABLES}
+
+
+@pytest.fixture
+def manager(app, client):
+    with app.app_context():
+        ids = furnish("kota-kediri", 1)
+        staff("pengelola@kediri.test", Role.MPP_MANAGER)
+        db.session.commit()
+    login(client, "pengelola@kediri.test")
+    return ids
+
+
+@pytest.fixture
+def admin(app, client):
+    with app.app_context():
+        staff("admin@uji.test", Role.NATIONAL_ADMIN)
+        staff("ada@kedirikota.go.id", Role.MPP_MANAGER)
+        db.session.commit()
+    login(client, "admin@uji.test")
+
+
+H = "/staf/kelola/mpp/kota-kediri"
+
+
+def _manager_cases(ids):
+    offering = f"{H}/layanan/{ids['offering_id']}"
+    good_offering = {"o-slot_minutes": "15", "o-seats_per_slot": "1", "o-walkin_share": "20",
+                     "o-horizon_days": "14", "o-cutoff_minutes": "60"}
+    counter = {"k-number": "40", "k-queues": "abc"}
+    return [
+        (f"{H}/detail", {}),
+        (f"{H}/detail", {"d-name": "MPP", "d-address": "Jl. A", "d-phone": "call me"}),
+        (f"{H}/detail", {"d-name": "x" * 161, "d-address": "Jl. A", "d-phone": "0354"}),
+        (f"{H}/detail", {"d-name": "MPP", "d-address": "Jl. A", "d-phone": "0354",
+                         "d-email": "bukan-email"}),
+        (f"{H}/detail", {"d-name": "   ", "d-address": "Jl. A", "d-phone": "0354"}),
+        (f"{H}/jam", {}),
+        (f"{H}/jam", {"h-hours": "Senin pagi"}),
+        (f"{H}/jam", {"h-hours": "1-4 15:00-08:00"}),
+        (f"{H}/jam", {"h-hours": "9 08:00-12:00"}),
+        (f"{H}/jam", {"h-hours": "1 25:00-26:00"}),
+        (f"{H}/libur", {}),
+        (f"{H}/libur", {"c-starts_on": "kemarin", "c-ends_on": "2030-01-01", "c-reason": "x"}),
+        (f"{H}/libur", {"c-starts_on": "2030-01-05", "c-ends_on": "2030-01-01",
+                        "c-reason": "x"}),
+        (f"{H}/libur", {"c-starts_on": "2030-01-05", "c-ends_on": "2030-01-06",
+                        "c-reason": ""}),
+        (offering, {}),
+        (offering, {**good_offering, "o-slot_minutes": "0"}),
+        (offering, {**good_offering, "o-walkin_share": "101"}),
+        (offering, {**good_offering, "o-horizon_days": "-3"}),
+        (offering, {**good_offering, "o-daily_quota": "banyak"}),
+        (offering, {**good_offering, "o-queue": "999999"}),
+        (offering, {**good_offering, "o-hours": "tiap hari"}),
+        (f"{H}/antrean", {}),
+        (f"{H}/antrean", {"q-letter": "a1", "q-name": "Baru"}),
+        (f"{H}/antrean", {"q-letter": "A", "q-name": "Sudah ada"}),
+        (f"{H}/loket", {}),
+        (f"{H}/loket", counter),
+        (f"{H}/loket", {"k-number": "1", "k-queues": str(ids["queue_id"])}),     # taken
+        (f"{H}/loket/{ids['counter_id']}", {f"k{ids['counter_id']}-number": "0",
+                                            f"k{ids['counter_id']}-queues": "1"}),
+        (f"{H}/petugas", {}),
+        (f"{H}/petugas", {"p-email": "baru@kedirikota.go.id", "p-name": "Baru",
+                          "p-password": "pendek",
+                          "p-agency": str(ids["agency_id"]),
+                          "p-counters": str(ids["counter_id"])}),
+        (f"{H}/petugas", {"p-email": "petugas1@kota-kediri.go.id", "p-name": "Kembar",
+                          "p-password": "kata-sandi-panjang-1", "p-agency": str(ids["agency_id"]),
+                          "p-counters": str(ids["counter_id"])}),
+        (f"{H}/petugas", {"p-email": "baru@kedirikota.go.id", "p-name": "Baru",
+                          "p-password": "kata-sandi-panjang-1", "p-agency": "999999",
+                          "p-counters": str(ids["counter_id"])}),
+        (f"{H}/janji-terdampak/{ids['appointment_id']}/pindah", {}),
+        (f"{H}/janji-terdampak/{ids['appointment_id']}/pindah",
+         {f"m{ids['appointment_id']}-slot": "999999",
+          f"m{ids['appointment_id']}-message": "Maaf"}),
+        (f"{H}/janji-terdampak/{ids['appointment_id']}/batal", {}),
+    ]
+
+
+def test_every_manager_form_refuses_bad_input_and_writes_nothing(app, client, manager):
+    with app.app_context():
+        manager["queue_id"] = db.session.get(Counter, manager["counter_id"]).queues[0].id
+        manager["agency_id"] = db.session.get(Offering, manager["offering_id"]).service.agency_id
+        before = state()
+    for url, data in _manager_cases(manager):
+        response = client.post(url, data=data)
+        assert response.status_code == 422, (url, data, response.status_code)
+        assert "Ada yang perlu diperbaiki" in response.get_data(as_text=True), (url, data)
+    with app.app_context():
+        assert state() == before
+
+
+def test_every_national_form_refuses_bad_input_and_writes_nothing(app, client, admin):
+    with app.app_context():
+        agency, service = first_id(Agency), first_id(Service)
+        before = state()
+    good_service = {"s-name": "Layanan", "s-category": "kependudukan", "s-requirements": "KTP",
+                    "s-procedure": "Datang", "s-duration_value": "1", "s-duration_unit": "days",
+                    "s-fee": "0", "s-product": "Surat", "s-legal_basis": "UU",
+                    "s-online_mode": "visit_only"}
+    cases = [
+        (f"/staf/kelola/instansi/{agency}", {}),
+        (f"/staf/kelola/instansi/{agency}", {"a-name": "X", "a-short_name": "X",
+                                             "a-website": "javascript:alert(1)"}),
+        (f"/staf/kelola/layanan/{service}", {}),
+        (f"/staf/kelola/layanan/{service}", {**good_service, "s-fee": "-1"}),
+        (f"/staf/kelola/layanan/{service}", {**good_service, "s-category": "rahasia"}),
+        (f"/staf/kelola/layanan/{service}", {**good_service, "s-online_mode": "online"}),
+        (f"/staf/kelola/layanan/{service}", {**good_service, "s-duration_unit": "abad"}),
+        (f"/staf/kelola/layanan/{service}", {**good_service, "s-requirements": "  "}),
+        ("/staf/kelola/pengelola", {}),
+        ("/staf/kelola/pengelola", {"g-mpp": "999999", "g-email": "p@kedirikota.go.id",
+                                    "g-name": "P",
+                                    "g-password": "kata-sandi-panjang-1"}),
+        ("/staf/kelola/pengelola", {"g-mpp": "1", "g-email": "ada@kedirikota.go.id", "g-name": "P",
+                                    "g-password": "kata-sandi-panjang-1"}),
+    ]
+    for url, data in cases:
+        response = client.post(url, data=data)
+        assert response.status_code == 422, (url, data, response.status_code)
+        assert "Ada yang perlu diperbaiki" in response.get_data(as_text=True), (url, data)
+    with app.app_context():
+        assert state() == before
+
+
+def _last_audit(action):
+    return db.session.scalar(select(AuditLog).where(AuditLog.action == action)
+                             .order_by(AuditLog.id.desc()))
+
+
+def test_changing_hours_is_audited_and_lists_the_bookings_it_no_longer_fits(app, client,
+                                                                            manager):
+    with app.app_context():
+        appointment = db.session.get(Appointment, manager["appointment_id"])
+        weekday = appointment.slot.starts_at.isoweekday()
+    other_days = ";".join(f"{d} 08:00-15:00" for d in range(1, 7) if d != weekday)
+    response = client.post(f"{H}/jam", data={"h-hours": other_days})
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/janji-terdampak")
+    page = client.get(f"{H}/janji-terdampak").get_data(as_text=True)
+    assert "Paspor" in page and "Pindahkan" in page
+    assert "*" * 12 in page                          # the NIK only masked
+    with app.app_context():
+        row = _last_audit("mpp.hours")
+        assert row.before["hours"].startswith("1-4 08:00-15:00")
+        assert row.after["hours"] != row.before["hours"]
+        assert row.user_id is not None and row.mpp_id is not None
+
+
+def test_moving_and_cancelling_an_affected_booking_tell_the_citizen(app, client, manager):
+    with app.app_context():
+        second = book("kota-kediri", 7).id
+        db.session.commit()
+        first = db.session.get(Appointment, manager["appointment_id"])
+        weekdays = {db.session.get(Appointment, i).slot.starts_at.isoweekday()
+                    for i in (first.id, second)}
+    # The agency stops coming on those weekdays: both bookings no longer fit.
+    keep = "; ".join(f"{d} 08:00-12:00" for d in range(1, 6) if d not in weekdays)
+    changed = client.post(f"{H}/layanan/{manager['offering_id']}", data={
+        "o-bookable": "y", "o-slot_minutes": "15", "o-seats_per_slot": "1",
+        "o-walkin_share": "20", "o-horizon_days": "14", "o-cutoff_minutes": "60",
+        "o-hours": keep})
+    assert changed.status_code == 302
+    page = client.get(f"{H}/janji-terdampak").get_data(as_text=True)
+    option = page.split(f'name="m{first.id}-slot"', 1)[1].split('value="', 2)[2].split('"')[0]
+    moved = client.post(f"{H}/janji-terdampak/{first.id}/pindah",
+                        data={f"m{first.id}-slot": option,
+                              f"m{first.id}-message": "Jam layanan berubah; mohon datang pada "
+                                                      "jadwal baru."})
+    assert moved.status_code == 302
+    cancelled = client.post(f"{H}/janji-terdampak/{second}/batal",
+                            data={f"b{second}-message": "Layanan paspor tidak tersedia hari itu."})
+    assert cancelled.status_code == 302
+    with app.app_context():
+        first = db.session.get(Appointment, first.id)
+        slot = db.session.get(Slot, int(option))
+        assert first.slot_id == slot.id and slot.booked == 1 and first.reschedules == 0
+        assert first.staff_message.startswith("Jam layanan berubah")
+        assert db.session.get(Appointment, second).status == AppointmentStatus.CANCELLED
+        move = _last_audit("appointment.move")
+        assert move.before["slot"] != move.after["slot"]
+        assert _last_audit("appointment.cancel").after["status"] == "cancelled"
+    assert "Tidak ada janji yang terdampak" in client.get(f"{H}/janji-terdampak").get_data(
+        as_text=True)
+
+
+def test_good_manager_input_is_saved_and_audited(app, client, manager):
+    responses = [
+        client.post(f"{H}/detail", data={"d-name": "MPP Kota Kediri", "d-address": "Jl. Dhoho",
+                                         "d-phone": "(0354) 682955", "d-email": ""}),
+        client.post(f"{H}/libur", data={"c-starts_on": "2030-02-01", "c-ends_on": "2030-02-02",
+                                        "c-reason": "Pemadaman listrik"}),
+        client.post(f"{H}/antrean", data={"q-letter": "Z", "q-name": "Informasi"}),
+        client.post(f"{H}/layanan/{manager['offering_id']}", data={
+            "o-bookable": "y", "o-slot_minutes": "20", "o-seats_per_slot": "2",
+            "o-walkin_share": "30", "o-horizon_days": "21", "o-cutoff_minutes": "120",
+            "o-hours": "1 08:00-12:00; 3 08:00-12:00", "o-notes": "Bawa map"}),
+    ]
+    assert [r.status_code for r in responses] == [302] * 4
+    with app.app_context():
+        hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
+        assert hall.name == "MPP Kota Kediri" and hall.email is None
+        details = _last_audit("mpp.details")
+        assert details.before["name"] == "Mal Pelayanan Publik Kota Kediri"
+        assert details.after["name"] == "MPP Kota Kediri"
+        queue = db.session.scalar(select(Queue).where(Queue.mpp_id == hall.id,
+                                                      Queue.letter == "Z"))
+        assert queue.name == "Informasi"
+        offering = db.session.get(Offering, manager["offering_id"])
+        assert (offering.slot_minutes, offering.seats_per_slot, offering.walkin_share) == (20, 2,
+                                                                                           30)
+        change = _last_audit("offering.update")
+        assert change.before["slot_minutes"] == 15 and change.after["slot_minutes"] == 20
+        assert change.after["hours"] == "1 08:00-12:00; 3 08:00-12:00"
+        assert _last_audit("closure.add").after["reason"] == "Pemadaman listrik"
+        counter_id = manager["counter_id"]
+    added = client.post(f"{H}/loket", data={"k-number": "50", "k-name": "Info",
+                                            "k-queues": str(queue.id)})
+    edited = client.post(f"{H}/loket/{counter_id}", data={
+        f"k{counter_id}-number": "60", f"k{counter_id}-queues": str(queue.id)})
+    assert (added.status_code, edited.status_code) == (302, 302)
+    with app.app_context():
+        counter = db.session.get(Counter, counter_id)
+        assert counter.number == 60 and [q.letter for q in counter.queues] == ["Z"]
+        assert _last_audit("counter.update").after == {"number": 60, "name": counter.name,
+                                                       "queues": ["Z"]}
+
+
+def test_a_manager_creates_and_deactivates_a_clerk(app, client, manager):
+    with app.app_context():
+        agency_id = db.session.get(Offering, manager["offering_id"]).service.agency_id
+    created = client.post(f"{H}/petugas", data={
+        "p-email": "Petugas.Baru@KediriKota.go.id", "p-name": "Petugas Baru",
+        "p-password": "kata-sandi-panjang-1", "p-agency": str(agency_id),
+        "p-counters": str(manager["counter_id"])})
+    assert created.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "petugas.baru@kedirikota.go.id"))
+        assert user.role == Role.CLERK and user.password_hash.startswith("scrypt")
+        assert "kata-sandi" not in repr(_last_audit("user.add").after)
+        user_id = user.id
+    clerk = app.test_client()
+    login(clerk, "petugas.baru@kedirikota.go.id", "kata-sandi-panjang-1")
+    assert clerk.get("/staf").status_code == 200
+    assert client.post(f"{H}/petugas/{user_id}/nonaktif").status_code == 302
+    assert clerk.get("/staf").status_code == 302          # its session has ended
+
+
+def test_national_edits_reach_the_public_pages_and_search(app, client, admin):
+    with app.app_context():
+        service = db.session.scalar(select(Service).where(Service.slug == "paspor-biasa"))
+        data = {"s-name": "Paspor biasa (baru)", "s-name_en": "Ordinary passport",
+                "s-category": service.category, "s-summary": "Ringkas",
+                "s-requirements": "KTP-el\nKartu Keluarga\n", "s-procedure": "Datang\nFoto",
+                "s-duration_value": "4", "s-duration_unit": "working_days", "s-fee": "350000",
+                "s-fee_note": "", "s-product": "Paspor", "s-legal_basis": "PP 45/2024",
+                "s-online_mode": "book_then_visit", "s-online_url": "",
+                "s-keywords": "paspor zamrud"}
+        service_id = service.id
+    assert client.post(f"/staf/kelola/layanan/{service_id}", data=data).status_code == 302
+    with app.app_context():
+        service = db.session.get(Service, service_id)
+        assert service.requirements == ["KTP-el", "Kartu Keluarga"]
+        row = _last_audit("service.update")
+        assert row.after["name"] == "Paspor biasa (baru)" and row.before["name"] != row.after[
+            "name"]
+    assert "Paspor biasa (baru)" in client.get("/layanan/paspor-biasa").get_data(as_text=True)
+    found = client.get("/cari?q=zamrud").get_data(as_text=True)
+    assert "Paspor biasa (baru)" in found
+    made = client.post("/staf/kelola/pengelola", data={
+        "g-mpp": "1", "g-email": "pengelola.baru@kedirikota.go.id", "g-name": "Baru",
+        "g-password": "kata-sandi-panjang-1"})
+    assert made.status_code == 302
+    audit = client.get("/staf/kelola/audit").get_data(as_text=True)
+    assert "service.update" in audit and "user.add" in audit
