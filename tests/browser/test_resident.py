@@ -75,7 +75,8 @@ PAGES = ["/", "/provinsi/sulawesi-selatan", "/wilayah/kabupaten-gowa", "/mpp/kab
          "/mpp/kabupaten-sinjai/layanan/skck-baru",
          "/mpp/kabupaten-sinjai/layanan/skck-baru/persyaratan", "/layanan",
          "/layanan/skck-baru", "/wilayah?q=x", "/mpp/tidak-ada", "/cari?q=bikin+ktp",
-         "/cari?q=pspr&mpp=kota-kediri", "/cari?q=x"]
+         "/cari?q=pspr&mpp=kota-kediri", "/cari?q=x", "/mpp/kota-kediri/waktu-tunggu",
+         "/mpp/kota-kediri/ikm", "/mpp/kota-kediri/ikm?tahun=abc"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -87,7 +88,7 @@ def test_no_serious_accessibility_violations(phone, live_server, path):
     assert serious == []
 
 
-@pytest.mark.parametrize("path", PAGES[:6])
+@pytest.mark.parametrize("path", PAGES[:6] + PAGES[-3:])
 def test_pages_fit_a_360px_screen(phone, live_server, path):
     phone.goto(live_server + path)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
@@ -98,6 +99,8 @@ def test_pages_fit_a_360px_screen(phone, live_server, path):
     ("mpp", "/mpp/kota-kediri"),
     ("service", "/mpp/kota-kediri/layanan/paspor-biasa"),
     ("search", "/cari?q=bikin+paspor"),
+    ("best time", "/mpp/kota-kediri/waktu-tunggu"),
+    ("ikm", "/mpp/kota-kediri/ikm"),
 ])
 def test_pages_stay_within_the_byte_budget_and_on_site(phone, live_server, name, path):
     responses, off_site = [], []

@@ -1,0 +1,139 @@
+"""A manager's day in the back office, a citizen's rating, and the index it moves.
+
+The manager changes the hall's opening hours, sees the booking the change no longer fits,
+moves it with a message the citizen then reads; a citizen rates a finished visit and the
+manager sees the IKM change. Every back-office page is checked with axe.
+"""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import select
+
+from mpp_digital.accounts.models import Role
+from mpp_digital.booking import operations as booking
+from mpp_digital.catalogue.models import Mpp, Offering
+from mpp_digital.extensions import db
+from mpp_digital.queue import operations as queue_ops
+
+from ..admin.helpers import KEY
+from ..booking.helpers import citizen
+from ..queue.helpers import PASSWORD, staff
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _serious(page):
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in Axe().run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+@pytest.fixture(scope="module")
+def hall_day(served_app):
+    """A manager at Kota Kediri, a booking of a service that keeps the hall's hours, and a
+    visit finished today at the Disdukcapil line."""
+    now = datetime.now(timezone.utc)
+    with served_app.app_context():
+        manager = staff("pengelola.browser@kedirikota.go.id", Role.MPP_MANAGER)
+        clerk = staff("petugas.browser@kedirikota.go.id", Role.CLERK)
+        hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
+        offering = next(o for o in sorted(hall.offerings, key=lambda o: o.id)
+                        if o.bookable and not o.hours)
+        booking.ensure_slots(db.session, offering, now)
+        day = next(d for d, _ in booking.available_days(db.session, offering, now)
+                   if d > now.date() + timedelta(days=1))
+        slot = booking.free_slots(db.session, offering, day, now)[0]
+        person = citizen(4242)
+        appointment = booking.book_appointment(db.session, offering, slot, person, now, KEY,
+                                               3)[0]
+        line = clerk.counters[0].queues[0]
+        counter = clerk.counters[0]
+        counter.is_open = True
+        ticket = queue_ops.issue_ticket(db.session, line, now - timedelta(minutes=30))
+        queue_ops.call_next(db.session, counter, clerk, now - timedelta(minutes=20))
+        queue_ops.start_service(db.session, ticket, counter, clerk, now - timedelta(minutes=19))
+        queue_ops.finish(db.session, ticket, counter, clerk, now - timedelta(minutes=10))
+        db.session.commit()
+        return {"email": manager.email, "code": appointment.code,
+                "last4": person.nik.digits[-4:], "weekday": day.isoweekday(),
+                "offering_id": offering.id, "ticket": ticket.token}
+
+
+def _login(page, live_server, email):
+    page.goto(live_server + "/staf/masuk")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+
+
+def test_a_manager_moves_a_booking_a_new_schedule_no_longer_fits(browser, live_server,
+                                                                 hall_day):
+    context = browser.new_context(viewport=DESKTOP, locale="id-ID")
+    page = context.new_page()
+    _login(page, live_server, hall_day["email"])
+    page.get_by_role("link", name="Kelola MPP: jam buka, layanan, loket, petugas").click()
+    assert _serious(page) == []
+    for name in ("Layanan", "Antrean dan loket", "Petugas", "Log audit"):
+        page.get_by_role("link", name=name, exact=True).first.click()
+        assert _serious(page) == [], name
+        page.go_back()
+    # Closed on the booked weekday from now on.
+    days = "; ".join(f"{d} 08:00-15:00" for d in range(1, 6) if d != hall_day["weekday"])
+    page.get_by_label("Jam buka").fill(days)
+    page.get_by_role("button", name="Simpan jam buka").click()
+    assert page.url.endswith("/janji-terdampak")
+    assert "tidak lagi cocok dengan jadwal" in page.locator("div.notice").first.inner_text()
+    assert _serious(page) == []
+    card = page.locator("section.card").first
+    slot = card.get_by_label("Jadwal baru")
+    slot.select_option(index=1)
+    card.get_by_label("Pesan untuk warga").first.fill(
+        "Jam buka berubah. Silakan datang pada jadwal baru ini.")
+    card.get_by_role("button", name="Pindahkan").click()
+    assert "Tidak ada janji yang terdampak" in page.content()
+    page.goto(live_server + "/staf/kelola/audit")
+    assert "appointment.move" in page.content() and "mpp.hours" in page.content()
+    assert _serious(page) == []
+    context.close()
+    # The citizen looks the booking up and reads the hall's message.
+    visitor = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+    mine = visitor.new_page()
+    mine.goto(live_server + "/janji/cari")
+    mine.get_by_label("Kode janji").fill(hall_day["code"])
+    mine.get_by_label("4 angka terakhir NIK").fill(hall_day["last4"])
+    mine.get_by_role("button", name="Lihat janji").click()
+    assert "Jam buka berubah. Silakan datang pada jadwal baru ini." in mine.content()
+    visitor.close()
+
+
+def test_a_rating_moves_the_index_the_manager_sees(browser, live_server, hall_day):
+    staff_context = browser.new_context(viewport=DESKTOP, locale="id-ID")
+    desk = staff_context.new_page()
+    _login(desk, live_server, hall_day["email"])
+    desk.goto(live_server + "/staf/laporan")
+    before = desk.locator("#ikm").locator("xpath=..").inner_text()
+    assert "Belum ada responden" in before
+    assert _serious(desk) == []
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID",
+                                java_script_enabled=False).new_page()
+    phone.goto(live_server + f"/tiket/{hall_day['ticket']}")
+    phone.get_by_role("link", name="Nilai layanan kami (2 menit, tanpa nama)").click()
+    checker = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    checker.goto(phone.url)                 # axe needs JavaScript; the citizen's phone has none
+    assert _serious(checker) == []
+    checker.context.close()
+    phone.get_by_label("Layanan yang Anda terima").select_option(index=1)
+    for fieldset in phone.locator("fieldset").all():
+        fieldset.locator("input[type=radio]").last.check()          # "sangat …", 4
+    phone.get_by_role("button", name="Kirim penilaian").click()
+    assert "Terima kasih" in phone.content()
+    desk.reload()
+    after = desk.locator("#ikm").locator("xpath=..").inner_text()
+    assert "IKM 100.00 · mutu A (Sangat baik)" in after and "1 responden" in after
+    desk.goto(live_server + "/mpp/kota-kediri/ikm")
+    assert "IKM 100.00" in desk.content()
+    assert _serious(desk) == []
+    staff_context.close()
