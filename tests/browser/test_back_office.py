@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from mpp_digital.accounts.models import Role
 from mpp_digital.booking import operations as booking
-from mpp_digital.catalogue.models import Mpp, Offering
+from mpp_digital.catalogue.models import Mpp
 from mpp_digital.extensions import db
 from mpp_digital.queue import operations as queue_ops
 
