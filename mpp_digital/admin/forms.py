@@ -60,11 +60,11 @@ class ActionForm(FlaskForm):
 
 
 class MppDetailsForm(FlaskForm):
-    name = StringField(_l("Nama MPP"), validators=[_text(), Length(max=160)])
+    name = StringField(_l("Nama MPP"), validators=[_text(), Length(max=120)])
     address = TextAreaField(_l("Alamat"), validators=[_text(), Length(max=300)])
     phone = StringField(_l("Telepon"), validators=[_text(), Length(max=40), Regexp(
         r"^[0-9()+\- ]+$", message=_l("Hanya angka, spasi, tanda kurung, + dan -."))])
-    email = EmailField(_l("Email"), validators=[Optional(), Length(max=254),
+    email = EmailField(_l("Email"), validators=[Optional(), Length(max=120),
                                                 Email(_l("Alamat email tidak valid."))])
 
 
@@ -180,3 +180,28 @@ class ServiceForm(FlaskForm):
                                       _l("Layanan yang sepenuhnya daring perlu alamatnya.")]
             return False
         return valid
+
+
+class AgencyDaysForm(FlaskForm):
+    hours = StringField(_l("Hari dan jam instansi ini (kosongkan bila sama dengan MPP)"),
+                        description=HOURS_HINT,
+                        validators=[Optional(), Length(max=300), valid_hours])
+
+
+class AddOfferingForm(FlaskForm):
+    service = SelectField(_l("Layanan nasional"), validate_choice=True,
+                          validators=[_required(_l("Pilih layanan."))])
+
+
+class NewMppForm(MppDetailsForm, HoursForm):
+    region = SelectField(_l("Kabupaten/kota"), validate_choice=True,
+                         validators=[_required(_l("Pilih kabupaten/kota."))])
+
+
+class NewAgencyForm(AgencyForm):
+    pass
+
+
+class NewServiceForm(ServiceForm):
+    agency = SelectField(_l("Instansi"), validate_choice=True,
+                         validators=[_required(_l("Pilih instansi."))])

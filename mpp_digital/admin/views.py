@@ -17,7 +17,7 @@ from ..booking import operations as booking
 from ..booking.models import Appointment, AppointmentStatus, Slot
 from ..catalogue import operations as catalogue
 from ..catalogue.models import (CATEGORIES, Agency, Closure, Counter, DurationUnit, Mpp,
-                                Offering, OnlineMode, OpeningHours, Queue, Service)
+                                Offering, OnlineMode, OpeningHours, Queue, Region, Service)
 from ..catalogue.schedule import format_hours
 from ..errors import DomainError
 from ..extensions import begin_write, db
@@ -231,8 +231,7 @@ def _offering_snapshot(offering):
 @bp.get("/mpp/<slug>/layanan")
 @staff_only
 def offerings(slug):
-    mpp = hall(slug)
-    return render_template("admin/offerings.html", mpp=mpp, agencies=catalogue.agencies_at(mpp))
+    return _offerings_page(hall(slug))
 
 
 @bp.route("/mpp/<slug>/layanan/<int:offering_id>", methods=["GET", "POST"])
@@ -260,6 +259,81 @@ def offering(slug, offering_id):
            mpp.id)
     booking.refresh_schedule(db.session, mpp, _now())
     return _done(_l("Pengaturan layanan disimpan."), ".offerings", slug=slug)
+
+
+def _offerings_page(mpp, failed=None, add_form=None, status=200):
+    agencies = catalogue.agencies_at(mpp)
+    day_forms = {}
+    for agency, _, offerings in agencies:
+        if failed is not None and failed[0] == agency.id:
+            day_forms[agency.id] = failed[1]
+            continue
+        form = forms.AgencyDaysForm(prefix=f"a{agency.id}")
+        own = [catalogue.intervals(o.hours) for o in offerings]
+        form.hours.data = format_hours(own[0]) if own and all(h == own[0] for h in own) else ""
+        day_forms[agency.id] = form
+    return render_template("admin/offerings.html", mpp=mpp, agencies=agencies,
+                           day_forms=day_forms, add_form=add_form or _add_offering_form(mpp),
+                           ), status
+
+
+def _add_offering_form(mpp):
+    offered = {o.service_id for o in mpp.offerings}
+    form = forms.AddOfferingForm(prefix="n")
+    form.service.choices = [SelectChoice("", _l("— pilih layanan —"))] + [
+        SelectChoice(str(s.id), f"{s.agency.short_name} · {s.name}")
+        for s in db.session.scalars(select(Service).options(selectinload(Service.agency))
+                                    .order_by(Service.name)) if s.id not in offered]
+    return form
+
+
+@bp.post("/mpp/<slug>/instansi/<int:agency_id>/hari")
+@staff_only
+def agency_days(slug, agency_id):
+    begin_write(db.session)
+    mpp = hall(slug)
+    offerings = [o for o in mpp.offerings if o.service.agency_id == agency_id]
+    if not offerings:
+        abort(404)
+    form = forms.AgencyDaysForm(prefix=f"a{agency_id}")
+    if not form.validate_on_submit():
+        return _offerings_page(mpp, failed=(agency_id, form), status=422)
+    parsed = getattr(form.hours, "parsed", []) if (form.hours.data or "").strip() else []
+    before = {o.service.slug: format_hours(catalogue.intervals(o.hours)) for o in offerings}
+    for offering in offerings:
+        offering.hours = [OpeningHours(weekday=iv.weekday, opens_at=iv.opens_at,
+                                       closes_at=iv.closes_at) for iv in parsed]
+    db.session.flush()
+    after = {o.service.slug: format_hours(catalogue.intervals(o.hours)) for o in offerings}
+    _audit("agency.days", f"mpp:{mpp.slug}/agency:{agency_id}", before, after, mpp.id)
+    booking.refresh_schedule(db.session, mpp, _now())
+    if booking.misfits(db.session, mpp.id):
+        flash(_l("Hari instansi disimpan. Ada janji yang tidak lagi cocok: pindahkan atau "
+                 "batalkan."), "warning")
+        db.session.commit()
+        return redirect(url_for(".misfits", slug=slug))
+    return _done(_l("Hari instansi disimpan."), ".offerings", slug=slug)
+
+
+@bp.post("/mpp/<slug>/layanan")
+@staff_only
+def add_offering(slug):
+    begin_write(db.session)
+    mpp = hall(slug)
+    form = _add_offering_form(mpp)
+    if not form.validate_on_submit():
+        return _offerings_page(mpp, add_form=form, status=422)
+    service = db.session.get(Service, int(form.service.data))
+    line = next((o.queue for o in mpp.offerings
+                 if o.service.agency_id == service.agency_id and o.queue), None)
+    offering = Offering(mpp_id=mpp.id, service_id=service.id, queue=line,
+                        bookable=False, notes="")
+    db.session.add(offering)
+    db.session.flush()
+    _audit("offering.add", f"offering:{offering.id}", None,
+           {"service": service.slug, "queue": line.letter if line else None}, mpp.id)
+    return _done(_l("Layanan ditambahkan. Atur pemesanannya di halaman layanan."), ".offering",
+                 slug=slug, offering_id=offering.id)
 
 
 # --- queues and counters -----------------------------------------------------------------------
@@ -539,8 +613,7 @@ def audit_log():
 @bp.get("/instansi")
 @national_only
 def agencies():
-    return render_template("admin/agencies.html",
-                           agencies=db.session.scalars(select(Agency).order_by(Agency.name)))
+    return _agencies_page()
 
 
 AGENCY_FIELDS = ("name", "short_name", "website")
@@ -589,17 +662,7 @@ def _service_form(service):
     return form
 
 
-@bp.route("/layanan/<int:service_id>", methods=["GET", "POST"])
-@national_only
-def service(service_id):
-    if request.method == "POST":
-        begin_write(db.session)
-    service = db.session.get(Service, service_id) or abort(404)
-    form = _service_form(service)
-    if request.method == "GET" or not form.validate_on_submit():
-        return render_template("admin/service.html", service=service, form=form), \
-            200 if request.method == "GET" else 422
-    before = _snapshot(service, SERVICE_FIELDS)
+def _fill_service(service, form):
     for name in SERVICE_FIELDS:
         value = getattr(form, name).data
         if name in LIST_FIELDS:
@@ -611,6 +674,20 @@ def service(service_id):
     service.online_mode = OnlineMode(form.online_mode.data)
     service.name_en = service.name_en or None
     service.online_url = service.online_url or None
+
+
+@bp.route("/layanan/<int:service_id>", methods=["GET", "POST"])
+@national_only
+def service(service_id):
+    if request.method == "POST":
+        begin_write(db.session)
+    service = db.session.get(Service, service_id) or abort(404)
+    form = _service_form(service)
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("admin/service.html", service=service, form=form), \
+            200 if request.method == "GET" else 422
+    before = _snapshot(service, SERVICE_FIELDS)
+    _fill_service(service, form)
     db.session.flush()
     _audit("service.update", f"service:{service.slug}", before,
            _snapshot(service, SERVICE_FIELDS))
@@ -658,3 +735,144 @@ def add_manager():
     _audit("user.add", f"user:{user.id}", None,
            {"email": user.email, "role": user.role.value, "mpp_id": user.mpp_id}, user.mpp_id)
     return _done(_l("Akun pengelola dibuat."), ".managers")
+
+
+# --- national: cuti bersama, new halls, agencies and services ----------------------------------
+
+def _national_closures_page(form=None, status=200):
+    closures = db.session.scalars(select(Closure).where(Closure.mpp_id.is_(None))
+                                  .order_by(Closure.starts_on.desc())).all()
+    return render_template("admin/national_closures.html", closures=closures,
+                           form=form or forms.ClosureForm(prefix="c"),
+                           action=forms.ActionForm()), status
+
+
+@bp.get("/cuti-bersama")
+@national_only
+def national_closures():
+    return _national_closures_page()
+
+
+def _refresh_every_hall():
+    now = _now()
+    for mpp in db.session.scalars(select(Mpp)):
+        booking.refresh_schedule(db.session, mpp, now)
+
+
+@bp.post("/cuti-bersama")
+@national_only
+def add_national_closure():
+    begin_write(db.session)
+    form = forms.ClosureForm(prefix="c")
+    if not form.validate_on_submit():
+        return _national_closures_page(form, 422)
+    closure = Closure(mpp_id=None, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                      reason=form.reason.data.strip())
+    db.session.add(closure)
+    db.session.flush()
+    _audit("closure.add", f"closure:{closure.id}", None,
+           _snapshot(closure, ("starts_on", "ends_on", "reason")))
+    _refresh_every_hall()
+    return _done(_l("Cuti bersama ditambahkan untuk semua MPP."), ".national_closures")
+
+
+@bp.post("/cuti-bersama/<int:closure_id>/hapus")
+@national_only
+def remove_national_closure(closure_id):
+    begin_write(db.session)
+    closure = db.session.get(Closure, closure_id)
+    if closure is None or closure.mpp_id is not None:
+        abort(404)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    _audit("closure.remove", f"closure:{closure.id}",
+           _snapshot(closure, ("starts_on", "ends_on", "reason")), None)
+    db.session.delete(closure)
+    db.session.flush()
+    _refresh_every_hall()
+    return _done(_l("Cuti bersama dihapus."), ".national_closures")
+
+
+def _new_mpp_form():
+    form = forms.NewMppForm(prefix="m")
+    taken = select(Mpp.region_code)
+    form.region.choices = [SelectChoice("", _l("— pilih kabupaten/kota —"))] + [
+        SelectChoice(r.code, r.name) for r in db.session.scalars(
+            select(Region).where(Region.code.not_in(taken)).order_by(Region.name))]
+    return form
+
+
+@bp.route("/mpp-baru", methods=["GET", "POST"])
+@national_only
+def new_mpp():
+    if request.method == "POST":
+        begin_write(db.session)
+    form = _new_mpp_form()
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("admin/new_mpp.html", form=form), \
+            200 if request.method == "GET" else 422
+    region = db.session.get(Region, form.region.data)
+    mpp = Mpp(region=region, slug=region.slug, name=form.name.data.strip(),
+              address=form.address.data.strip(), phone=form.phone.data.strip(),
+              email=form.email.data or None)
+    mpp.hours = [OpeningHours(weekday=iv.weekday, opens_at=iv.opens_at, closes_at=iv.closes_at)
+                 for iv in form.hours.parsed]
+    db.session.add(mpp)
+    db.session.flush()
+    _audit("mpp.add", f"mpp:{mpp.slug}", None,
+           {**_snapshot(mpp, DETAIL_FIELDS), "region": region.code,
+            "hours": format_hours(catalogue.intervals(mpp.hours))}, mpp.id)
+    return _done(_l("MPP dibuat. Tambahkan layanan, antrean dan pengelolanya."), ".mpp",
+                 slug=mpp.slug)
+
+
+def _agencies_page(form=None, status=200):
+    return render_template("admin/agencies.html", form=form or forms.NewAgencyForm(prefix="a"),
+                           agencies=db.session.scalars(select(Agency).order_by(Agency.name))
+                           ), status
+
+
+@bp.post("/instansi")
+@national_only
+def add_agency():
+    begin_write(db.session)
+    form = forms.NewAgencyForm(prefix="a")
+    if not form.validate_on_submit():
+        return _agencies_page(form, 422)
+    slug = catalogue.slugify(form.short_name.data)
+    if not slug or db.session.scalar(select(Agency.id).where(Agency.slug == slug)):
+        form.short_name.errors.append(_l("Sudah ada instansi dengan nama singkat ini."))
+        return _agencies_page(form, 422)
+    agency = Agency(slug=slug, name=form.name.data.strip(),
+                    short_name=form.short_name.data.strip(), website=form.website.data or None)
+    db.session.add(agency)
+    db.session.flush()
+    _audit("agency.add", f"agency:{slug}", None, _snapshot(agency, AGENCY_FIELDS))
+    return _done(_l("Instansi ditambahkan."), ".agencies")
+
+
+@bp.route("/layanan-baru", methods=["GET", "POST"])
+@national_only
+def new_service():
+    if request.method == "POST":
+        begin_write(db.session)
+    form = forms.NewServiceForm(prefix="s")
+    form.category.choices = [SelectChoice(k, v) for k, v in CATEGORIES.items()]
+    form.duration_unit.choices = [SelectChoice(u.value, u.value) for u in DurationUnit]
+    form.online_mode.choices = [SelectChoice(m.value, m.label) for m in OnlineMode]
+    form.agency.choices = [SelectChoice("", _l("— pilih instansi —"))] + [
+        SelectChoice(str(a.id), a.short_name)
+        for a in db.session.scalars(select(Agency).order_by(Agency.short_name))]
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("admin/service.html", service=None, form=form), \
+            200 if request.method == "GET" else 422
+    slug = catalogue.slugify(form.name.data)[:80]
+    if not slug or db.session.scalar(select(Service.id).where(Service.slug == slug)):
+        form.name.errors.append(_l("Sudah ada layanan dengan nama ini."))
+        return render_template("admin/service.html", service=None, form=form), 422
+    service = Service(slug=slug, agency_id=int(form.agency.data))
+    _fill_service(service, form)
+    db.session.add(service)
+    db.session.flush()
+    _audit("service.add", f"service:{slug}", None, _snapshot(service, SERVICE_FIELDS))
+    return _done(_l("Layanan ditambahkan ke katalog nasional."), ".services")

@@ -4,12 +4,13 @@ The table is built from the application's URL map, so a new admin route is cover
 here) without anyone remembering to add it.
 """
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from mpp_digital.accounts.models import AuditLog, Role
-from mpp_digital.catalogue.models import Agency, Service
+from mpp_digital.catalogue.models import Agency, Closure, Service
 from mpp_digital.extensions import db
 
 from ..accounts.test_accounts import login
@@ -17,8 +18,10 @@ from ..queue.helpers import staff
 from .helpers import first_id, furnish
 
 OWN, FOREIGN = "kota-kediri", "kota-mataram"
-NATIONAL = {"admin.agencies", "admin.agency", "admin.services", "admin.service",
-            "admin.managers", "admin.add_manager"}
+NATIONAL = {"admin.agencies", "admin.agency", "admin.add_agency", "admin.services",
+            "admin.service", "admin.new_service", "admin.managers", "admin.add_manager",
+            "admin.national_closures", "admin.add_national_closure",
+            "admin.remove_national_closure", "admin.new_mpp"}
 MANAGERS_AND_ADMINS = {"admin.index", "admin.audit_log", "reports.report", "reports.export"}
 
 
@@ -35,6 +38,8 @@ def routes(app):
 
 
 def fill(rule, values):
+    if rule.startswith("/staf/kelola/cuti-bersama/"):
+        values = {**values, "closure_id": values["closure_id_national"]}
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
 
 
@@ -58,8 +63,12 @@ ROLES = [None, Role.CLERK, Role.MPP_MANAGER, Role.NATIONAL_ADMIN]
 def test_every_admin_route_for_every_role_and_hall(app, role):
     with app.app_context():
         ids = {OWN: furnish(OWN, 1), FOREIGN: furnish(FOREIGN, 2)}
+        national_closure = Closure(mpp_id=None, starts_on=date(2030, 3, 1),
+                                   ends_on=date(2030, 3, 1), reason="Cuti bersama uji")
+        db.session.add(national_closure)
+        db.session.flush()
         common = {"agency_id": first_id(Agency), "service_id": first_id(Service),
-                  "kind": "harian"}
+                  "kind": "harian", "closure_id_national": national_closure.id}
         email = None
         if role is not None:
             email = f"{role.value}@uji.test"

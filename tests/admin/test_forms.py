@@ -98,6 +98,10 @@ def _manager_cases(ids):
          {f"m{ids['appointment_id']}-slot": "999999",
           f"m{ids['appointment_id']}-message": "Maaf"}),
         (f"{H}/janji-terdampak/{ids['appointment_id']}/batal", {}),
+        (f"{H}/instansi/{ids['agency_id']}/hari", {f"a{ids['agency_id']}-hours": "kadang"}),
+        (f"{H}/layanan", {}),
+        (f"{H}/layanan", {"n-service": "999999"}),
+        (f"{H}/layanan", {"n-service": str(ids["service_id"])}),        # already offered
     ]
 
 
@@ -105,6 +109,7 @@ def test_every_manager_form_refuses_bad_input_and_writes_nothing(app, client, ma
     with app.app_context():
         manager["queue_id"] = db.session.get(Counter, manager["counter_id"]).queues[0].id
         manager["agency_id"] = db.session.get(Offering, manager["offering_id"]).service.agency_id
+        manager["service_id"] = db.session.get(Offering, manager["offering_id"]).service_id
         before = state()
     for url, data in _manager_cases(manager):
         response = client.post(url, data=data)
@@ -118,6 +123,9 @@ def test_every_national_form_refuses_bad_input_and_writes_nothing(app, client, a
     with app.app_context():
         agency, service = first_id(Agency), first_id(Service)
         before = state()
+    new_hall = {"m-region": "35.06", "m-name": "Mal Pelayanan Publik Kabupaten Kediri",
+                "m-address": "Jl. Soekarno Hatta", "m-phone": "(0354) 123456",
+                "m-hours": "1-5 08:00-15:00"}
     good_service = {"s-name": "Layanan", "s-category": "kependudukan", "s-requirements": "KTP",
                     "s-procedure": "Datang", "s-duration_value": "1", "s-duration_unit": "days",
                     "s-fee": "0", "s-product": "Surat", "s-legal_basis": "UU",
@@ -138,6 +146,18 @@ def test_every_national_form_refuses_bad_input_and_writes_nothing(app, client, a
                                     "g-password": "kata-sandi-panjang-1"}),
         ("/staf/kelola/pengelola", {"g-mpp": "1", "g-email": "ada@kedirikota.go.id", "g-name": "P",
                                     "g-password": "kata-sandi-panjang-1"}),
+        ("/staf/kelola/cuti-bersama", {}),
+        ("/staf/kelola/cuti-bersama", {"c-starts_on": "2030-13-01", "c-ends_on": "2030-12-01",
+                                       "c-reason": "Cuti"}),
+        ("/staf/kelola/mpp-baru", {}),
+        ("/staf/kelola/mpp-baru", {**new_hall, "m-region": "35.71"}),      # Kediri has one
+        ("/staf/kelola/mpp-baru", {**new_hall, "m-hours": "buka terus"}),
+        ("/staf/kelola/instansi", {}),
+        ("/staf/kelola/instansi", {"a-name": "Dinas", "a-short_name": "Disdukcapil"}),
+        ("/staf/kelola/layanan-baru", {}),
+        ("/staf/kelola/layanan-baru", good_service),                       # which agency?
+        ("/staf/kelola/layanan-baru", {**good_service, "s-agency": str(agency),
+                                       "s-name": "Paspor biasa"}),         # exists
     ]
     for url, data in cases:
         response = client.post(url, data=data)
@@ -297,3 +317,57 @@ def test_national_edits_reach_the_public_pages_and_search(app, client, admin):
     assert made.status_code == 302
     audit = client.get("/staf/kelola/audit").get_data(as_text=True)
     assert "service.update" in audit and "user.add" in audit
+
+
+def test_a_manager_sets_an_agencys_days_and_adds_a_service(app, client, manager):
+    with app.app_context():
+        offering = db.session.get(Offering, manager["offering_id"])
+        agency_id = offering.service.agency_id
+        missing = db.session.scalar(select(Service.id).where(Service.id.not_in(
+            select(Offering.service_id).where(Offering.mpp_id == offering.mpp_id))))
+    days = client.post(f"{H}/instansi/{agency_id}/hari",
+                       data={f"a{agency_id}-hours": "2 08:00-12:00"})
+    assert days.status_code == 302
+    added = client.post(f"{H}/layanan", data={"n-service": str(missing)})
+    assert added.status_code == 302 and "/layanan/" in added.headers["Location"]
+    with app.app_context():
+        hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
+        same_agency = [o for o in hall.offerings if o.service.agency_id == agency_id]
+        assert all([(h.weekday, h.opens_at.hour) for h in o.hours] == [(2, 8)]
+                   for o in same_agency)
+        assert _last_audit("agency.days").after
+        assert any(o.service_id == missing for o in hall.offerings)
+        assert _last_audit("offering.add").before is None
+
+
+def test_national_admin_opens_a_hall_and_adds_to_the_catalogue(app, client, admin):
+    made = client.post("/staf/kelola/mpp-baru", data={
+        "m-region": "35.06", "m-name": "Mal Pelayanan Publik Kabupaten Kediri",
+        "m-address": "Jl. Soekarno Hatta", "m-phone": "(0354) 123456",
+        "m-hours": "1-5 08:00-15:00"})
+    assert made.status_code == 302
+    assert "Mal Pelayanan Publik Kabupaten Kediri" in client.get(
+        "/mpp/kabupaten-kediri").get_data(as_text=True)
+    assert client.post("/staf/kelola/instansi", data={
+        "a-name": "Badan Pengawas Obat dan Makanan", "a-short_name": "BPOM"}).status_code == 302
+    with app.app_context():
+        bpom = db.session.scalar(select(Agency).where(Agency.slug == "bpom"))
+        assert bpom.name == "Badan Pengawas Obat dan Makanan"
+    created = client.post("/staf/kelola/layanan-baru", data={
+        "s-agency": str(bpom.id), "s-name": "Sertifikat produksi pangan industri rumah tangga",
+        "s-category": "perizinan", "s-requirements": "KTP-el\nSurat permohonan",
+        "s-procedure": "Daftar\nPenyuluhan", "s-duration_value": "14",
+        "s-duration_unit": "working_days", "s-fee": "0", "s-product": "SPP-IRT",
+        "s-legal_basis": "Peraturan BPOM 22/2018", "s-online_mode": "online",
+        "s-online_url": "https://oss.go.id"})
+    assert created.status_code == 302, created.get_data(as_text=True)[-3000:]
+    assert client.post("/staf/kelola/cuti-bersama", data={
+        "c-starts_on": "2030-12-24", "c-ends_on": "2030-12-24",
+        "c-reason": "Cuti bersama Natal"}).status_code == 302
+    with app.app_context():
+        service = db.session.scalar(select(Service).where(
+            Service.slug == "sertifikat-produksi-pangan-industri-rumah-tangga"))
+        assert service.agency_id == bpom.id and service.requirements == ["KTP-el",
+                                                                         "Surat permohonan"]
+        actions = set(db.session.scalars(select(AuditLog.action)))
+        assert {"mpp.add", "agency.add", "service.add", "closure.add"} <= actions
