@@ -19,7 +19,7 @@ def create_app(test_config=None, instance_path=None):
         app.config.from_mapping(test_config)
     _settle_config(app)
 
-    from . import cli, errors, filters, i18n, search
+    from . import cli, errors, filters, i18n, ops, search
     from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -34,6 +34,7 @@ def create_app(test_config=None, instance_path=None):
     i18n.init_app(app)
     cli.init_app(app)
     search.init_app(app)
+    ops.init_app(app)
 
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
@@ -56,7 +57,25 @@ def create_app(test_config=None, instance_path=None):
     return app
 
 
+class InsecureConfiguration(RuntimeError):
+    """Production without real secrets: the app refuses to start."""
+
+
 def _settle_config(app):
+    production = app.config["ENV_NAME"] == "production"
+    if production:
+        missing = [k for k in ("SECRET_KEY", "NIK_HMAC_KEY")
+                   if len(str(app.config.get(k) or "")) < 32]
+        if missing:
+            raise InsecureConfiguration(
+                f"MPP_ENV_NAME=production needs {' and '.join(missing)} of at least 32 "
+                "characters (MPP_SECRET_KEY, MPP_NIK_HMAC_KEY or instance/config.py).")
+    if app.config["LOG_JSON"] is None:
+        app.config["LOG_JSON"] = production
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         url = app.config["DATABASE_URL"]
         if not url:

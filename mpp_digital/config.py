@@ -50,3 +50,13 @@ QUEUE_MAX_RECALLS = 3
 CHECK_IN_BEFORE_MINUTES = 30
 CHECK_IN_AFTER_MINUTES = 10
 PRIORITY_BOOST_MINUTES = 30
+
+# Production: "production" refuses to start without real secrets, forces HTTPS (behind a
+# TLS-terminating proxy, set PROXY_HOPS) and marks cookies secure.
+ENV_NAME = "development"
+FORCE_HTTPS = True
+PROXY_HOPS = 0
+# One JSON line per request on standard error.
+LOG_JSON = None           # None: on in production, off otherwise
+# Maintenance: reads go on, every write answers 503.
+READ_ONLY = False

@@ -30,7 +30,8 @@ def switch(code):
         abort(404)
     response = redirect(_safe_next(request.args.get("next")))
     response.set_cookie(current_app.config["LANGUAGE_COOKIE"], code, max_age=365 * 24 * 3600,
-                        samesite="Lax", httponly=True)
+                        samesite="Lax", httponly=True,
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
     return response
 
 
