@@ -46,8 +46,9 @@ def test_production_sends_hsts_and_secure_cookies_behind_tls(tmp_path):
                       "NIK_HMAC_KEY": "n" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
                       "PROXY_HOPS": 1, "LOG_JSON": False}, instance_path=str(tmp_path))
     client = app.test_client()
-    plain = client.get("/healthz")
+    plain = client.get("/mpp/kota-kediri")
     assert plain.status_code == 302 and plain.headers["Location"].startswith("https://")
+    assert client.get("/healthz").status_code == 200        # the load balancer's plain probe
     secure = client.get("/bahasa/en", headers={"X-Forwarded-Proto": "https"})
     assert "max-age=" in secure.headers["Strict-Transport-Security"]
     cookie = secure.headers["Set-Cookie"]
