@@ -1,0 +1,30 @@
+"""One response per ticket, however many submissions arrive at once."""
+from sqlalchemy import func, select
+
+from mpp_digital.extensions import db
+from mpp_digital.survey.models import SurveyResponse
+
+from ..races import race
+from .race import rate
+from .test_survey import finished_ticket
+
+CLIENTS = 12
+
+
+def _responses(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count(SurveyResponse.id)))
+
+
+def test_simultaneous_submissions_give_one_response(app):
+    token = finished_ticket(app)
+    results = race(app, rate, [(token, False)] * CLIENTS, processes=CLIENTS)
+    assert results.count("ok") == 1 and results.count("refused") == len(results) - 1, results
+    assert _responses(app) == 1
+
+
+def test_control_checking_then_inserting_gives_several(app):
+    token = finished_ticket(app)
+    results = race(app, rate, [(token, True)] * CLIENTS, processes=CLIENTS)
+    assert results.count("ok") > 1, results          # the race is real
+    assert _responses(app) == results.count("ok")
