@@ -70,6 +70,10 @@ def _settle_config(app):
             raise InsecureConfiguration(
                 f"MPP_ENV_NAME=production needs {' and '.join(missing)} of at least 32 "
                 "characters (MPP_SECRET_KEY, MPP_NIK_HMAC_KEY or instance/config.py).")
+    if production and str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory:"):
+        logging.getLogger(__name__).warning(
+            "Rate limits are counted per process (memory://): with several workers or "
+            "machines set MPP_RATELIMIT_STORAGE_URI=redis://… so that they share them.")
     if app.config["LOG_JSON"] is None:
         app.config["LOG_JSON"] = production
     if app.config["PROXY_HOPS"]:

@@ -137,3 +137,37 @@ def test_a_rating_moves_the_index_the_manager_sees(browser, live_server, hall_da
     assert "IKM 100.00" in desk.content()
     assert _serious(desk) == []
     staff_context.close()
+
+
+def test_every_back_office_page_passes_axe(browser, live_server, served_app, hall_day):
+    with served_app.app_context():
+        admin = staff("admin.browser@uji.test", Role.NATIONAL_ADMIN)
+        db.session.commit()
+        email = admin.email
+    context = browser.new_context(viewport=DESKTOP, locale="id-ID")
+    page = context.new_page()
+    _login(page, live_server, email)
+    paths = ["/staf", "/staf/kelola/", "/staf/kelola/mpp/kota-kediri",
+             "/staf/kelola/mpp/kota-kediri/layanan",
+             f"/staf/kelola/mpp/kota-kediri/layanan/{hall_day['offering_id']}",
+             "/staf/kelola/mpp/kota-kediri/antrean", "/staf/kelola/mpp/kota-kediri/petugas",
+             "/staf/kelola/mpp/kota-kediri/janji-terdampak", "/staf/kelola/audit",
+             "/staf/kelola/instansi", "/staf/kelola/instansi/1", "/staf/kelola/layanan",
+             "/staf/kelola/layanan/1", "/staf/kelola/layanan-baru", "/staf/kelola/pengelola",
+             "/staf/kelola/cuti-bersama", "/staf/kelola/mpp-baru", "/staf/laporan",
+             "/staf/laporan?mpp=kota-kediri"]
+    failures = {}
+    for path in paths:
+        response = page.goto(live_server + path)
+        assert response.status == 200, path
+        serious = _serious(page)
+        if serious:
+            failures[path] = serious
+    # A form sent with mistakes shows its messages accessibly too.
+    page.goto(live_server + "/staf/kelola/mpp-baru")
+    page.get_by_role("button", name="Buat MPP").click()
+    assert "Ada yang perlu diperbaiki" in page.content()
+    if _serious(page):
+        failures["mpp-baru (errors)"] = _serious(page)
+    assert failures == {}
+    context.close()

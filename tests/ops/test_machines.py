@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -27,12 +28,13 @@ def _free_port():
 
 
 class Machine:
-    def __init__(self, url, index_dir, name):
+    def __init__(self, url, index_dir, name, **extra_env):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "MPP_DATABASE_URL": url, "MPP_SECRET_KEY": "s" * 40,
                "MPP_NIK_HMAC_KEY": "n" * 40, "MPP_SEARCH_INDEX_DIR": str(index_dir),
-               "MPP_WTF_CSRF_ENABLED": "false", "MPP_RATELIMIT_ENABLED": "false"}
+               "MPP_WTF_CSRF_ENABLED": "false", "MPP_RATELIMIT_ENABLED": "false",
+               **extra_env}
         index_dir.parent.mkdir(parents=True, exist_ok=True)
         self.log = open(index_dir.parent / f"{name}.log", "w")
         self.process = subprocess.Popen(
@@ -58,6 +60,14 @@ class Machine:
     def post(self, path, data):
         body = urllib.parse.urlencode(data, doseq=True).encode()
         return self.opener.open(self.base + path, data=body, timeout=20)
+
+    def status_of_post(self, path, data):
+        try:
+            with self.post(path, data) as response:
+                return response.status
+        except urllib.error.HTTPError as refused:
+            refused.close()
+            return refused.code
 
     def search(self, q):
         with self.get("/api/v1/search?" + urllib.parse.urlencode({"q": q, "limit": 5})) as r:
