@@ -33,19 +33,23 @@ def init_app(app):
         log.setLevel(logging.INFO)
         log.propagate = False
 
-    @app.before_request
     def start():
         g.started = time.perf_counter()
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if SAFE_ID.match(given) else uuid.uuid4().hex
 
+    # First of all before-request functions: another one (the HTTPS redirect, the read-only
+    # switch) may answer the request on its own, and it is logged all the same.
+    app.before_request_funcs.setdefault(None, []).insert(0, start)
+
     @app.after_request
     def finish(response):
-        response.headers["X-Request-ID"] = g.get("request_id", "")
+        if "request_id" not in g:
+            start()
+        response.headers["X-Request-ID"] = g.request_id
         rule = request.url_rule.rule if request.url_rule else "(no route)"
         log.info("request", extra={"fields": {
-            "request_id": g.get("request_id"), "method": request.method, "route": rule,
+            "request_id": g.request_id, "method": request.method, "route": rule,
             "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter()))
-                                 * 1000, 1)}})
+            "duration_ms": round((time.perf_counter() - g.started) * 1000, 1)}})
         return response
