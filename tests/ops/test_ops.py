@@ -85,7 +85,8 @@ def test_one_json_line_per_request_without_personal_data(app, client, caplog):
 
 def test_read_only_mode_serves_pages_and_refuses_writes(app, client):
     app.config["READ_ONLY"] = True
-    assert client.get("/mpp/kota-kediri").status_code == 200
+    page = client.get("/mpp/kota-kediri")
+    assert page.status_code == 200 and "Sedang pemeliharaan" in page.get_data(as_text=True)
     with app.app_context():
         queue_id = db.session.scalar(text("SELECT id FROM queue LIMIT 1"))
     refused = client.post("/mpp/kota-kediri/kiosk/ambil", data={"t-queue": str(queue_id)})
