@@ -110,8 +110,12 @@ def _hall_page(mpp, details=None, hours=None, closure=None, status=200):
         hours = forms.HoursForm(prefix="h", hours=format_hours(catalogue.intervals(mpp.hours)))
     closures = db.session.scalars(select(Closure).where(Closure.mpp_id == mpp.id)
                                   .order_by(Closure.starts_on.desc())).all()
+    national = db.session.scalars(
+        select(Closure).where(Closure.mpp_id.is_(None),
+                              Closure.ends_on >= booking.local_day(mpp, _now()))
+        .options(selectinload(Closure.open_mpps)).order_by(Closure.starts_on)).all()
     return render_template(
-        "admin/mpp.html", mpp=mpp, details=details, hours=hours,
+        "admin/mpp.html", mpp=mpp, details=details, hours=hours, national=national,
         closure=closure or forms.ClosureForm(prefix="c"), closures=closures,
         action=forms.ActionForm(),
         misfits=len(booking.misfits(db.session, mpp.id))), status
@@ -196,6 +200,31 @@ def remove_closure(slug, closure_id):
     db.session.flush()
     booking.refresh_schedule(db.session, mpp, _now())
     return _done(_l("Hari tutup dihapus."), ".mpp", slug=slug)
+
+
+@bp.post("/mpp/<slug>/cuti-bersama/<int:closure_id>/<choice>")
+@staff_only
+def national_closure_choice(slug, closure_id, choice):
+    """This hall stays open (buka) on a national closure, or closes with every MPP (tutup)."""
+    begin_write(db.session)
+    mpp = hall(slug)
+    closure = db.session.get(Closure, closure_id)
+    if closure is None or closure.mpp_id is not None or choice not in ("buka", "tutup"):
+        abort(404)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    before = mpp in closure.open_mpps
+    if choice == "buka" and not before:
+        closure.open_mpps.append(mpp)
+    elif choice == "tutup" and before:
+        closure.open_mpps.remove(mpp)
+    db.session.flush()
+    _audit("closure.open" if choice == "buka" else "closure.close", f"closure:{closure.id}",
+           {"open": before}, {"open": choice == "buka"}, mpp.id)
+    booking.refresh_schedule(db.session, mpp, _now())
+    return _done(_l("MPP tetap buka pada %(reason)s.", reason=closure.reason)
+                 if choice == "buka" else
+                 _l("MPP tutup pada %(reason)s.", reason=closure.reason), ".mpp", slug=slug)
 
 
 # --- offerings ---------------------------------------------------------------------------------

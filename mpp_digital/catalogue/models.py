@@ -251,6 +251,14 @@ class OpeningHours(db.Model):
     )
 
 
+# Halls that stay open on a national closure (a Pemda may keep its MPP open on cuti bersama).
+closure_open_mpp = Table(
+    "closure_open_mpp", db.metadata,
+    Column("closure_id", ForeignKey("closure.id", ondelete="CASCADE"), primary_key=True),
+    Column("mpp_id", ForeignKey("mpp.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Closure(db.Model):
     """Days an MPP (or every MPP, when mpp_id is NULL: cuti bersama) is closed."""
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -260,6 +268,7 @@ class Closure(db.Model):
     reason: Mapped[str] = mapped_column(String(200))
 
     mpp: Mapped[Mpp | None] = relationship()
+    open_mpps: Mapped[list[Mpp]] = relationship(secondary=closure_open_mpp)
 
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="ends_after_starts"),

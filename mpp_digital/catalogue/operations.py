@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from .models import (Agency, Closure, Mpp, Offering, OpeningHours, Province, Queue, Region,
-                     RegionKind, Service)
+                     RegionKind, Service, closure_open_mpp)
 from .schedule import (DayStatus, Interval, day_status, effective_hours, format_hours,
                        group_by_hours, parse_hours)
 from .schemas import OFFERING_FIELDS, SERVICE_FIELDS, OfferingRowSchema
@@ -186,10 +186,14 @@ def mpps_offering(service, exclude=None):
 
 
 def closures_for(mpp, first_day, last_day):
-    """(start, end, reason) of the closures of this MPP and of every MPP that touch the days."""
+    """(start, end, reason) of the closures of this MPP and of every MPP that touch the days,
+    less the national ones this MPP stays open on."""
+    stays_open = select(closure_open_mpp.c.closure_id).where(
+        closure_open_mpp.c.mpp_id == mpp.id)
     rows = db.session.execute(
         select(Closure.starts_on, Closure.ends_on, Closure.reason)
         .where((Closure.mpp_id == mpp.id) | Closure.mpp_id.is_(None),
+               Closure.id.not_in(stays_open),
                Closure.starts_on <= last_day, Closure.ends_on >= first_day)).all()
     return [tuple(r) for r in rows]
 

@@ -371,3 +371,29 @@ def test_national_admin_opens_a_hall_and_adds_to_the_catalogue(app, client, admi
                                                                          "Surat permohonan"]
         actions = set(db.session.scalars(select(AuditLog.action)))
         assert {"mpp.add", "agency.add", "service.add", "closure.add"} <= actions
+
+
+def test_a_manager_keeps_the_hall_open_on_a_cuti_bersama_day(app, client, manager):
+    from datetime import date, timedelta
+
+    from mpp_digital.catalogue.models import Closure
+    from mpp_digital.catalogue.operations import closures_for
+    day = date.today() + timedelta(days=30)
+    with app.app_context():
+        closure = Closure(mpp_id=None, starts_on=day, ends_on=day, reason="Cuti bersama uji")
+        db.session.add(closure)
+        db.session.commit()
+        closure_id = closure.id
+    assert "Cuti bersama uji" in client.get(H).get_data(as_text=True)
+    assert client.post(f"{H}/cuti-bersama/{closure_id}/buka").status_code == 302
+    with app.app_context():
+        hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
+        other = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-mataram"))
+        assert closures_for(hall, day, day) == []                   # open here …
+        assert [c[2] for c in closures_for(other, day, day)] == ["Cuti bersama uji"]  # … only
+        assert _last_audit("closure.open").after == {"open": True}
+    assert client.post(f"{H}/cuti-bersama/{closure_id}/tutup").status_code == 302
+    with app.app_context():
+        hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
+        assert [c[2] for c in closures_for(hall, day, day)] == ["Cuti bersama uji"]
+    assert client.post(f"{H}/cuti-bersama/{closure_id}/libur").status_code == 404
