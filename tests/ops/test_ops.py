@@ -14,6 +14,7 @@ from mpp_digital.extensions import db
 from mpp_digital.queue.models import Ticket
 from mpp_digital.search import get_index
 
+from ..booking.helpers import nik
 from ..conftest import BASE_CONFIG
 
 
@@ -68,8 +69,9 @@ def test_every_page_has_a_strict_policy_and_no_inline_script_or_style(client):
 
 def test_one_json_line_per_request_without_personal_data(app, client, caplog):
     from mpp_digital.ops.logs import JsonFormatter
+    fake_nik = nik(serial=1, region="9999")        # no kabupaten/kota has the code 99.99
     with caplog.at_level(logging.INFO, logger="mpp_digital.requests"):
-        client.get("/mpp/kota-kediri/layanan/paspor-biasa?q=3571014101900001",
+        client.get(f"/mpp/kota-kediri/layanan/paspor-biasa?q={fake_nik}",
                    headers={"X-Request-ID": "abc-123"})
         client.post("/janji/cari", data={"code": "ABCD-EFGH-JK", "last4": "0001"})
     lines = [JsonFormatter().format(r) for r in caplog.records
@@ -79,7 +81,7 @@ def test_one_json_line_per_request_without_personal_data(app, client, caplog):
     assert first["request_id"] == "abc-123" and first["duration_ms"] >= 0
     assert {"time", "method", "route", "status", "duration_ms", "request_id"} <= set(first)
     everything = "\n".join(lines)
-    for secret in ("3571014101900001", "ABCD", "0001", "paspor-biasa", "kota-kediri"):
+    for secret in (fake_nik, "ABCD", "0001", "paspor-biasa", "kota-kediri"):
         assert secret not in everything
 
 
