@@ -58,10 +58,10 @@ def report():
     if mpp is None:
         halls = db.session.scalars(select(Mpp).order_by(Mpp.name)).all()
         summaries = ops.national_report(db.session, start, end)
+        indexes = {hall.id: index for hall, index in survey.index_by(
+            db.session, "mpp", start=start, end=end)}
         return render_template("reports/report.html", report=None, halls=[
-            (hall, summaries.get(hall.id), survey.index_of(db.session, mpp_id=hall.id,
-                                                           start=start, end=end))
-            for hall in halls], **context)
+            (hall, summaries.get(hall.id), indexes.get(hall.id)) for hall in halls], **context)
     report = ops.hall_report(db.session, mpp, start, end)
     return render_template("reports/report.html", halls=None, report=report,
                            figures=_figures(report), **context)

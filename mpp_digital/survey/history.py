@@ -15,17 +15,16 @@ def generate(session, mpp, written, rng, share=0.3, mood=3.3):
     """Responses for about `share` of the finished visits in `written` [(ticket id, visit)];
     those tickets are marked as rated. Returns the number of responses."""
     services = {}
-    for queue_id, service_id, agency_id in session.execute(
-            select(Offering.queue_id, Service.id, Service.agency_id).join(Offering.service)
+    for queue_id, service_id in session.execute(
+            select(Offering.queue_id, Service.id).join(Offering.service)
             .where(Offering.mpp_id == mpp.id, Offering.queue_id.is_not(None))):
-        services.setdefault(queue_id, []).append((service_id, agency_id))
+        services.setdefault(queue_id, []).append(service_id)
     rows, rated = [], []
     for ticket_id, visit in written:
         if visit.no_show or visit.queue_id not in services or rng.random() >= share:
             continue
-        service_id, agency_id = rng.choice(services[visit.queue_id])
-        rows.append({"mpp_id": mpp.id, "queue_id": visit.queue_id, "agency_id": agency_id,
-                     "service_id": service_id, "day": visit.day, "comment": "",
+        rows.append({"mpp_id": mpp.id, "queue_id": visit.queue_id,
+                     "service_id": rng.choice(services[visit.queue_id]), "day": visit.day, "comment": "",
                      **dict(zip(ANSWER_COLUMNS, answer(rng, mood)))})
         rated.append(ticket_id)
     if rows:

@@ -19,7 +19,6 @@ class SurveyResponse(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     mpp_id: Mapped[int] = mapped_column(ForeignKey("mpp.id"))
     queue_id: Mapped[int] = mapped_column(ForeignKey("queue.id"))
-    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"), index=True)
     day: Mapped[date]                       # the visit's local day; no time of day is kept
     u1: Mapped[int] = mapped_column(SmallInteger)
@@ -34,7 +33,6 @@ class SurveyResponse(db.Model):
     comment: Mapped[str] = mapped_column(String(500), default="")
 
     service = relationship("Service")
-    agency = relationship("Agency")
 
     __table_args__ = (
         *(CheckConstraint(f"{c} BETWEEN 1 AND 4", name=f"{c}_scale") for c in ANSWER_COLUMNS),

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..booking.models import Appointment
-from ..catalogue.models import Agency, Offering, Service
+from ..catalogue.models import Agency, Mpp, Offering, Service
 from ..errors import DomainError
 from ..queue.models import Ticket, TicketStatus
 from . import ikm
@@ -46,12 +46,8 @@ def submit(session, ticket, answers, service_id=None, comment=""):
         raise SurveyRefused(_l("Jawab kesembilan pertanyaan dengan salah satu pilihan."))
     if ticket.status != TicketStatus.DONE:
         raise SurveyRefused(_l("Survei dapat diisi setelah layanan Anda selesai."))
-    agency_id = None
-    if service_id is not None:
-        offered = {s.id: s for s in services_of(session, ticket)}
-        if service_id not in offered:
-            raise SurveyRefused(_l("Pilih layanan dari daftar."))
-        agency_id = offered[service_id].agency_id
+    if service_id is not None and service_id not in {s.id for s in services_of(session, ticket)}:
+        raise SurveyRefused(_l("Pilih layanan dari daftar."))
     marked = session.execute(
         update(Ticket).where(Ticket.id == ticket.id, Ticket.status == TicketStatus.DONE,
                              Ticket.surveyed.is_(False))
@@ -59,7 +55,7 @@ def submit(session, ticket, answers, service_id=None, comment=""):
     if marked.rowcount != 1:
         raise SurveyRefused(_l("Survei untuk tiket ini sudah diisi. Terima kasih."))
     response = SurveyResponse(mpp_id=ticket.queue.mpp_id, queue_id=ticket.queue_id,
-                              agency_id=agency_id, service_id=service_id, day=ticket.day,
+                              service_id=service_id, day=ticket.day,
                               comment=(comment or "").strip()[:500],
                               **dict(zip(ANSWER_COLUMNS, answers)))
     session.add(response)
@@ -74,33 +70,34 @@ def _totals_query(*group_by):
                   *(func.sum(getattr(SurveyResponse, c)) for c in ANSWER_COLUMNS))
 
 
-def _where(query, mpp_id=None, start=None, end=None, agency_id=None, service_id=None):
+def _where(query, mpp_id=None, start=None, end=None, service_id=None):
     if mpp_id is not None:
         query = query.where(SurveyResponse.mpp_id == mpp_id)
     if start is not None:
         query = query.where(SurveyResponse.day >= start)
     if end is not None:
         query = query.where(SurveyResponse.day <= end)
-    if agency_id is not None:
-        query = query.where(SurveyResponse.agency_id == agency_id)
     if service_id is not None:
         query = query.where(SurveyResponse.service_id == service_id)
     return query
 
 
 def index_of(session, **scope):
-    """The IKM over responses in scope (mpp_id, start, end, agency_id, service_id), or None."""
+    """The IKM over responses in scope (mpp_id, start, end, service_id), or None."""
     row = session.execute(_where(_totals_query(), **scope)).one()
     count, totals = row[0], row[1:]
     return ikm.from_totals([int(t or 0) for t in totals], count)
 
 
 def index_by(session, dimension, **scope):
-    """[(agency or service, Ikm)] for each agency or service with responses in scope."""
-    model, column = {"agency": (Agency, SurveyResponse.agency_id),
+    """[(hall, agency or service; its Ikm)] for each with responses in scope, in one query."""
+    model, column = {"mpp": (Mpp, SurveyResponse.mpp_id),
+                     "agency": (Agency, Service.agency_id),
                      "service": (Service, SurveyResponse.service_id)}[dimension]
-    rows = session.execute(_where(_totals_query(column), **scope).where(column.is_not(None))
-                           .group_by(column)).all()
+    query = _where(_totals_query(column), **scope).where(column.is_not(None))
+    if dimension == "agency":
+        query = query.join(Service, Service.id == SurveyResponse.service_id)
+    rows = session.execute(query.group_by(column)).all()
     names = {obj.id: obj for obj in session.scalars(select(model).where(
         model.id.in_([r[0] for r in rows])))}
     result = [(names[r[0]], ikm.from_totals([int(t) for t in r[2:]], r[1])) for r in rows]

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import selectinload
 
 from mpp_digital.accounts.models import Role
 from mpp_digital.catalogue.models import Offering
@@ -47,7 +48,8 @@ def answers(service_id, values=(4, 3, 3, 4, 3, 4, 4, 3, 3), comment=""):
 
 def _responses(app):
     with app.app_context():
-        return db.session.scalars(select(SurveyResponse)).all()
+        return db.session.scalars(select(SurveyResponse).options(
+            selectinload(SurveyResponse.service))).all()
 
 
 def test_a_finished_ticket_invites_a_rating_with_the_regulations_words(app, client):
@@ -69,7 +71,7 @@ def test_one_anonymous_response_per_ticket(app, client):
     assert "Terima kasih" in client.get(response.headers["Location"]).get_data(as_text=True)
     [saved] = _responses(app)
     assert saved.answers == (4, 3, 3, 4, 3, 4, 4, 3, 3) and saved.comment == "Cepat"
-    assert saved.service_id == service_id and saved.agency_id is not None
+    assert saved.service_id == service_id and saved.service.agency_id is not None
     # Nothing in the response can lead back to the ticket or the person.
     columns = {c.key for c in inspect(SurveyResponse).columns}
     assert not columns & {"ticket_id", "token", "appointment_id", "created_at", "ip"}
