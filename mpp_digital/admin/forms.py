@@ -2,8 +2,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, IntegerField, PasswordField,
                      SelectField, SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import (URL, Email, InputRequired, Length, NumberRange, Optional,
-                                Regexp, StopValidation, ValidationError)
+from wtforms.validators import (URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional,
+                                Regexp, ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..catalogue.schedule import HoursSyntaxError, parse_hours
@@ -16,22 +16,9 @@ def _required(message=None):
     return InputRequired(message or _l("Wajib diisi."))
 
 
-class TextRequired:
-    """The form must send this text, and spaces alone do not count. Checks what was sent,
-    not the object the form was filled from."""
-    field_flags = {"required": True}
-
-    def __init__(self, message):
-        self.message = message
-
-    def __call__(self, form, field):
-        if not field.raw_data or not str(field.raw_data[0]).strip():
-            field.errors[:] = []
-            raise StopValidation(self.message)
-
-
 def _text(message=None):
-    return TextRequired(message or _l("Wajib diisi."))
+    """Required text: spaces alone do not count."""
+    return DataRequired(message or _l("Wajib diisi."))
 
 
 def _number(label, low, high, required=True, **kw):

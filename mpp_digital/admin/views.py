@@ -17,7 +17,7 @@ from ..booking import operations as booking
 from ..booking.models import Appointment, AppointmentStatus, Slot
 from ..catalogue import operations as catalogue
 from ..catalogue.models import (CATEGORIES, Agency, Closure, Counter, DurationUnit, Mpp,
-                                Offering, OnlineMode, OpeningHours, Queue, Region, Service)
+                                Offering, OnlineMode, Queue, Region, Service)
 from ..catalogue.schedule import format_hours
 from ..errors import DomainError
 from ..extensions import begin_write, db
@@ -151,8 +151,7 @@ def mpp_hours(slug):
     if not form.validate_on_submit():
         return _hall_page(mpp, hours=form, status=422)
     before = format_hours(catalogue.intervals(mpp.hours))
-    mpp.hours = [OpeningHours(weekday=iv.weekday, opens_at=iv.opens_at, closes_at=iv.closes_at)
-                 for iv in form.hours.parsed]
+    mpp.hours = catalogue.opening_hours(form.hours.parsed)
     db.session.flush()
     after = format_hours(catalogue.intervals(mpp.hours))
     _audit("mpp.hours", f"mpp:{mpp.slug}", {"hours": before}, {"hours": after}, mpp.id)
@@ -281,8 +280,7 @@ def offering(slug, offering_id):
     offering.notes = (form.notes.data or "").strip()
     offering.queue_id = int(form.queue.data) if form.queue.data else None
     parsed = getattr(form.hours, "parsed", None) if (form.hours.data or "").strip() else []
-    offering.hours = [OpeningHours(weekday=iv.weekday, opens_at=iv.opens_at,
-                                   closes_at=iv.closes_at) for iv in parsed]
+    offering.hours = catalogue.opening_hours(parsed)
     db.session.flush()
     _audit("offering.update", f"offering:{offering.id}", before, _offering_snapshot(offering),
            mpp.id)
@@ -330,8 +328,7 @@ def agency_days(slug, agency_id):
     parsed = getattr(form.hours, "parsed", []) if (form.hours.data or "").strip() else []
     before = {o.service.slug: format_hours(catalogue.intervals(o.hours)) for o in offerings}
     for offering in offerings:
-        offering.hours = [OpeningHours(weekday=iv.weekday, opens_at=iv.opens_at,
-                                       closes_at=iv.closes_at) for iv in parsed]
+        offering.hours = catalogue.opening_hours(parsed)
     db.session.flush()
     after = {o.service.slug: format_hours(catalogue.intervals(o.hours)) for o in offerings}
     _audit("agency.days", f"mpp:{mpp.slug}/agency:{agency_id}", before, after, mpp.id)
@@ -844,8 +841,7 @@ def new_mpp():
     mpp = Mpp(region=region, slug=region.slug, name=form.name.data.strip(),
               address=form.address.data.strip(), phone=form.phone.data.strip(),
               email=form.email.data or None)
-    mpp.hours = [OpeningHours(weekday=iv.weekday, opens_at=iv.opens_at, closes_at=iv.closes_at)
-                 for iv in form.hours.parsed]
+    mpp.hours = catalogue.opening_hours(form.hours.parsed)
     db.session.add(mpp)
     db.session.flush()
     _audit("mpp.add", f"mpp:{mpp.slug}", None,

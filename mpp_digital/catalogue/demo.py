@@ -7,8 +7,8 @@ import holidays
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import Closure, Counter, Mpp, OpeningHours, Region
-from .operations import import_rows, load_regions
+from .models import Closure, Counter, Mpp, Region
+from .operations import import_rows, load_regions, opening_hours
 from .schedule import parse_hours
 
 DATA = files(__package__) / "data"
@@ -66,8 +66,7 @@ def load_demo(today):
         mpp = Mpp(region=region, slug=region.slug, name=f"Mal Pelayanan Publik {region.name}",
                   address=hall["address"], phone=hall["phone"], email=hall["email"],
                   opened_on=INAUGURATED_ON)
-        mpp.hours = [OpeningHours(weekday=iv.weekday, opens_at=iv.opens_at,
-                                  closes_at=iv.closes_at) for iv in parse_hours(hall["hours"])]
+        mpp.hours = opening_hours(parse_hours(hall["hours"]))
         db.session.add(mpp)
     db.session.flush()
     rows = demo_rows()

@@ -198,6 +198,12 @@ def closures_for(mpp, first_day, last_day):
     return [tuple(r) for r in rows]
 
 
+def opening_hours(intervals):
+    """Rows for parsed intervals, to assign to an MPP's or an offering's `hours`."""
+    return [OpeningHours(weekday=iv.weekday, opens_at=iv.opens_at, closes_at=iv.closes_at)
+            for iv in intervals]
+
+
 def intervals(hours_rows):
     return [Interval(h.weekday, h.opens_at, h.closes_at) for h in hours_rows]
 
@@ -398,15 +404,13 @@ def _upsert_offering(row, mpp, service, result):
     wanted_hours = parse_hours(row["hours"])
     if offering is None:
         offering = Offering(mpp=mpp, service=service, **values)
-        offering.hours = [OpeningHours(weekday=iv.weekday, opens_at=iv.opens_at,
-                                       closes_at=iv.closes_at) for iv in wanted_hours]
+        offering.hours = opening_hours(wanted_hours)
         db.session.add(offering)
         result.created += 1
         return
     changed = _assign(offering, values)
     if sorted(intervals(offering.hours)) != wanted_hours:
-        offering.hours = [OpeningHours(weekday=iv.weekday, opens_at=iv.opens_at,
-                                       closes_at=iv.closes_at) for iv in wanted_hours]
+        offering.hours = opening_hours(wanted_hours)
         changed = True
     if changed:
         result.updated += 1
