@@ -2,8 +2,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, IntegerField, PasswordField,
                      SelectField, SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import (URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional,
-                                Regexp, ValidationError)
+from wtforms.validators import (URL, DataRequired, Email, InputRequired, Length, NumberRange,
+                                Optional, Regexp, ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..catalogue.schedule import HoursSyntaxError, parse_hours

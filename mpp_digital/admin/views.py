@@ -17,7 +17,7 @@ from ..booking import operations as booking
 from ..booking.models import Appointment, AppointmentStatus, Slot
 from ..catalogue import operations as catalogue
 from ..catalogue.models import (CATEGORIES, Agency, Closure, Counter, DurationUnit, Mpp,
-                                Offering, OnlineMode, Queue, Region, Service)
+                                Offering, OnlineMode, Region, Service)
 from ..catalogue.schedule import format_hours
 from ..errors import DomainError
 from ..extensions import begin_write, db
@@ -79,6 +79,11 @@ def _snapshot(obj, fields):
         values[name] = value.value if hasattr(value, "value") else (
             value.isoformat() if hasattr(value, "isoformat") else value)
     return values
+
+
+def _show(form, refused):
+    """A rule's refusal as an error of the field it is about."""
+    form[refused.field].errors.append(refused.message)
 
 
 def _done(message, endpoint, **values):
@@ -350,14 +355,10 @@ def add_offering(slug):
     if not form.validate_on_submit():
         return _offerings_page(mpp, add_form=form, status=422)
     service = db.session.get(Service, int(form.service.data))
-    line = next((o.queue for o in mpp.offerings
-                 if o.service.agency_id == service.agency_id and o.queue), None)
-    offering = Offering(mpp_id=mpp.id, service_id=service.id, queue=line,
-                        bookable=False, notes="")
-    db.session.add(offering)
-    db.session.flush()
+    offering = catalogue.add_offering(db.session, mpp, service)
     _audit("offering.add", f"offering:{offering.id}", None,
-           {"service": service.slug, "queue": line.letter if line else None}, mpp.id)
+           {"service": service.slug, "queue": offering.queue.letter if offering.queue else None},
+           mpp.id)
     return _done(_l("Layanan ditambahkan. Atur pemesanannya di halaman layanan."), ".offering",
                  slug=slug, offering_id=offering.id)
 
@@ -396,24 +397,25 @@ def add_queue(slug):
     form = forms.QueueForm(prefix="q")
     if not form.validate_on_submit():
         return _queues_page(mpp, queue_form=form, status=422)
-    if any(q.letter == form.letter.data for q in mpp.queues):
-        form.letter.errors.append(_l("Huruf ini sudah dipakai antrean lain."))
+    try:
+        queue = catalogue.add_queue(db.session, mpp, form.letter.data, form.name.data)
+    except catalogue.CatalogueRefused as refused:
+        _show(form, refused)
         return _queues_page(mpp, queue_form=form, status=422)
-    queue = Queue(mpp_id=mpp.id, letter=form.letter.data, name=form.name.data.strip())
-    db.session.add(queue)
-    db.session.flush()
     _audit("queue.add", f"queue:{queue.id}", None, _snapshot(queue, ("letter", "name")), mpp.id)
     return _done(_l("Antrean ditambahkan."), ".queues", slug=slug)
 
 
 def _save_counter(mpp, counter, form):
-    if any(c.number == form.number.data and c is not counter for c in mpp.counters):
-        form.number.errors.append(_l("Nomor loket ini sudah dipakai."))
+    """False, with the reason on the form, when the counter cannot be saved."""
+    if not form.validate_on_submit():
         return False
-    counter.number = form.number.data
-    counter.name = (form.name.data or "").strip()
-    wanted = {int(i) for i in form.queues.data}
-    counter.queues = [q for q in mpp.queues if q.id in wanted]
+    try:
+        catalogue.set_counter(db.session, mpp, counter, form.number.data, form.name.data,
+                              [int(i) for i in form.queues.data])
+    except catalogue.CatalogueRefused as refused:
+        _show(form, refused)
+        return False
     return True
 
 
@@ -428,11 +430,10 @@ def add_counter(slug):
     begin_write(db.session)
     mpp = hall(slug)
     form = _counter_form(mpp, formdata=request.form)
-    counter = Counter(mpp_id=mpp.id, number=0, name="")
-    if not form.validate_on_submit() or not _save_counter(mpp, counter, form):
-        return _queues_page(mpp, counter_form=form, status=422)
-    db.session.add(counter)
-    db.session.flush()
+    counter = Counter()
+    if not _save_counter(mpp, counter, form):
+        db.session.rollback()
+        return _queues_page(hall(slug), counter_form=form, status=422)
     _audit("counter.add", f"counter:{counter.id}", None, _counter_snapshot(counter), mpp.id)
     return _done(_l("Loket ditambahkan."), ".queues", slug=slug)
 
@@ -447,10 +448,9 @@ def edit_counter(slug, counter_id):
         abort(404)
     form = _counter_form(mpp, counter, formdata=request.form)
     before = _counter_snapshot(counter)
-    if not form.validate_on_submit() or not _save_counter(mpp, counter, form):
+    if not _save_counter(mpp, counter, form):
         db.session.rollback()
-        return _queues_page(mpp, status=422, counter_form=form)
-    db.session.flush()
+        return _queues_page(hall(slug), status=422, counter_form=form)
     _audit("counter.update", f"counter:{counter.id}", before, _counter_snapshot(counter), mpp.id)
     return _done(_l("Loket disimpan."), ".queues", slug=slug)
 
@@ -688,18 +688,11 @@ def _service_form(service):
     return form
 
 
-def _fill_service(service, form):
-    for name in SERVICE_FIELDS:
-        value = getattr(form, name).data
-        if name in LIST_FIELDS:
-            value = [line.strip() for line in value.splitlines() if line.strip()]
-        elif isinstance(value, str):
-            value = value.strip()
-        setattr(service, name, value)
-    service.duration_unit = DurationUnit(form.duration_unit.data)
-    service.online_mode = OnlineMode(form.online_mode.data)
-    service.name_en = service.name_en or None
-    service.online_url = service.online_url or None
+def _service_values(form):
+    """The form's fields as a service's values: one list item per non-empty line."""
+    return {name: [line.strip() for line in getattr(form, name).data.splitlines()
+                   if line.strip()] if name in LIST_FIELDS else getattr(form, name).data
+            for name in SERVICE_FIELDS}
 
 
 @bp.route("/layanan/<int:service_id>", methods=["GET", "POST"])
@@ -713,7 +706,7 @@ def service(service_id):
         return render_template("admin/service.html", service=service, form=form), \
             200 if request.method == "GET" else 422
     before = _snapshot(service, SERVICE_FIELDS)
-    _fill_service(service, form)
+    catalogue.set_service(service, _service_values(form))
     db.session.flush()
     _audit("service.update", f"service:{service.slug}", before,
            _snapshot(service, SERVICE_FIELDS))
@@ -864,15 +857,13 @@ def add_agency():
     form = forms.NewAgencyForm(prefix="a")
     if not form.validate_on_submit():
         return _agencies_page(form, 422)
-    slug = catalogue.slugify(form.short_name.data)
-    if not slug or db.session.scalar(select(Agency.id).where(Agency.slug == slug)):
-        form.short_name.errors.append(_l("Sudah ada instansi dengan nama singkat ini."))
+    try:
+        agency = catalogue.add_agency(db.session, form.name.data, form.short_name.data,
+                                      form.website.data)
+    except catalogue.CatalogueRefused as refused:
+        _show(form, refused)
         return _agencies_page(form, 422)
-    agency = Agency(slug=slug, name=form.name.data.strip(),
-                    short_name=form.short_name.data.strip(), website=form.website.data or None)
-    db.session.add(agency)
-    db.session.flush()
-    _audit("agency.add", f"agency:{slug}", None, _snapshot(agency, AGENCY_FIELDS))
+    _audit("agency.add", f"agency:{agency.slug}", None, _snapshot(agency, AGENCY_FIELDS))
     return _done(_l("Instansi ditambahkan."), ".agencies")
 
 
@@ -891,13 +882,10 @@ def new_service():
     if request.method == "GET" or not form.validate_on_submit():
         return render_template("admin/service.html", service=None, form=form), \
             200 if request.method == "GET" else 422
-    slug = catalogue.slugify(form.name.data)[:80]
-    if not slug or db.session.scalar(select(Service.id).where(Service.slug == slug)):
-        form.name.errors.append(_l("Sudah ada layanan dengan nama ini."))
+    try:
+        service = catalogue.add_service(db.session, int(form.agency.data), _service_values(form))
+    except catalogue.CatalogueRefused as refused:
+        _show(form, refused)
         return render_template("admin/service.html", service=None, form=form), 422
-    service = Service(slug=slug, agency_id=int(form.agency.data))
-    _fill_service(service, form)
-    db.session.add(service)
-    db.session.flush()
-    _audit("service.add", f"service:{slug}", None, _snapshot(service, SERVICE_FIELDS))
+    _audit("service.add", f"service:{service.slug}", None, _snapshot(service, SERVICE_FIELDS))
     return _done(_l("Layanan ditambahkan ke katalog nasional."), ".services")

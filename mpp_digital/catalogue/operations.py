@@ -16,8 +16,8 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from .models import (Agency, Closure, Mpp, Offering, OpeningHours, Province, Queue, Region,
-                     RegionKind, Service, closure_open_mpp)
+from .models import (Agency, Closure, DurationUnit, Mpp, Offering, OnlineMode, OpeningHours,
+                     Province, Queue, Region, RegionKind, Service, closure_open_mpp)
 from .schedule import (DayStatus, Interval, day_status, effective_hours, format_hours,
                        group_by_hours, parse_hours)
 from .schemas import OFFERING_FIELDS, SERVICE_FIELDS, OfferingRowSchema
@@ -444,3 +444,79 @@ def export_rows(mpp_slug=None):
             **{f: getattr(offering, f) for f in OFFERING_FIELDS},
             "hours": format_hours(intervals(offering.hours)),
         }
+
+
+# --- what the back office changes -----------------------------------------------------------
+
+class CatalogueRefused(DomainError):
+    """A change the catalogue's rules refuse; `field` names the form field it is about."""
+    status = 422
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+def add_queue(session, mpp, letter, name):
+    if any(q.letter == letter for q in mpp.queues):
+        raise CatalogueRefused(_l("Huruf ini sudah dipakai antrean lain."), "letter")
+    queue = Queue(mpp_id=mpp.id, letter=letter, name=name.strip())
+    session.add(queue)
+    session.flush()
+    return queue
+
+
+def set_counter(session, mpp, counter, number, name, queue_ids):
+    """Number, name and lines of a counter of `mpp` (a new one, not yet added, or existing)."""
+    if any(c.number == number and c is not counter for c in mpp.counters):
+        raise CatalogueRefused(_l("Nomor loket ini sudah dipakai."), "number")
+    counter.mpp_id = mpp.id
+    counter.number = number
+    counter.name = (name or "").strip()
+    counter.queues = [q for q in mpp.queues if q.id in set(queue_ids)]
+    session.add(counter)
+    session.flush()
+    return counter
+
+
+def add_offering(session, mpp, service):
+    """Offer a national service at `mpp`, in the line its agency already has there (if any)."""
+    line = next((o.queue for o in mpp.offerings
+                 if o.service.agency_id == service.agency_id and o.queue), None)
+    offering = Offering(mpp_id=mpp.id, service_id=service.id, queue=line, bookable=False,
+                        notes="")
+    session.add(offering)
+    session.flush()
+    return offering
+
+
+def add_agency(session, name, short_name, website=None):
+    slug = slugify(short_name)
+    if not slug or session.scalar(select(Agency.id).where(Agency.slug == slug)):
+        raise CatalogueRefused(_l("Sudah ada instansi dengan nama singkat ini."), "short_name")
+    agency = Agency(slug=slug, name=name.strip(), short_name=short_name.strip(),
+                    website=website or None)
+    session.add(agency)
+    session.flush()
+    return agency
+
+
+def set_service(service, values):
+    """The public components of a service standard from `values` (lists as lists)."""
+    for name, value in values.items():
+        setattr(service, name, value.strip() if isinstance(value, str) else value)
+    service.duration_unit = DurationUnit(service.duration_unit)
+    service.online_mode = OnlineMode(service.online_mode)
+    service.name_en = service.name_en or None
+    service.online_url = service.online_url or None
+
+
+def add_service(session, agency_id, values):
+    slug = slugify(values["name"])[:80]
+    if not slug or session.scalar(select(Service.id).where(Service.slug == slug)):
+        raise CatalogueRefused(_l("Sudah ada layanan dengan nama ini."), "name")
+    service = Service(slug=slug, agency_id=agency_id)
+    set_service(service, values)
+    session.add(service)
+    session.flush()
+    return service

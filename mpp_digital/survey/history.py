@@ -24,7 +24,8 @@ def generate(session, mpp, written, rng, share=0.3, mood=3.3):
         if visit.no_show or visit.queue_id not in services or rng.random() >= share:
             continue
         rows.append({"mpp_id": mpp.id, "queue_id": visit.queue_id,
-                     "service_id": rng.choice(services[visit.queue_id]), "day": visit.day, "comment": "",
+                     "service_id": rng.choice(services[visit.queue_id]), "day": visit.day,
+                     "comment": "",
                      **dict(zip(ANSWER_COLUMNS, answer(rng, mood)))})
         rated.append(ticket_id)
     if rows:
