@@ -68,6 +68,7 @@ class Report:
     by_queue: list                 # [(Queue, Summary)]
     by_hour: dict                  # local hour → Summary
     ikm: object = None             # survey.ikm.Ikm or None
+    comments: list = field(default_factory=list)  # the latest survey comments, newest first
     days: list = field(default_factory=list)     # every day of the period, for the chart
 
     def day_rows(self):
@@ -84,6 +85,7 @@ def hall_report(session, mpp, start, end):
         by_queue=[(queues[qid], summary) for qid, summary in by_queue.items()],
         by_hour=grouped(seen, lambda v: v.hour),
         ikm=survey.index_of(session, mpp_id=mpp.id, start=start, end=end),
+        comments=survey.comments(session, limit=30, mpp_id=mpp.id, start=start, end=end),
         days=[start + timedelta(days=n) for n in range((end - start).days + 1)])
 
 

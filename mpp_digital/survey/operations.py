@@ -3,6 +3,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from ..booking.models import Appointment
 from ..catalogue.models import Agency, Mpp, Offering, Service
@@ -111,6 +112,8 @@ def latest_index(session, mpp_id, today, days=365):
 
 
 def comments(session, limit=50, **scope):
-    query = _where(select(SurveyResponse), **scope).where(SurveyResponse.comment != "")
+    """The latest responses with a comment, for the hall's staff (never published)."""
+    query = (_where(select(SurveyResponse), **scope).where(SurveyResponse.comment != "")
+             .options(selectinload(SurveyResponse.service)))
     return session.scalars(query.order_by(SurveyResponse.day.desc(), SurveyResponse.id.desc())
                            .limit(limit)).all()

@@ -134,3 +134,18 @@ def test_a_bad_period_is_explained(client):
         assert response.status_code == 400, query
         assert "Ada yang perlu diperbaiki" in response.get_data(as_text=True)
     assert client.get("/mpp/tidak-ada/ikm").status_code == 404
+
+
+def test_the_manager_reads_the_comments(app, client):
+    from ..accounts.test_accounts import login
+    token = finished_ticket(app)
+    client.post(f"/tiket/{token}/survei",
+                data=answers(_service_id(app), comment="Antrean <b>lama</b> di loket 2"))
+    with app.app_context():
+        staff("pengelola@kediri.test", Role.MPP_MANAGER)
+        db.session.commit()
+    login(client, "pengelola@kediri.test")
+    page = client.get("/staf/laporan?tahun=2027&bulan=1").get_data(as_text=True)
+    assert "Antrean &lt;b&gt;lama&lt;/b&gt; di loket 2" in page        # shown, escaped
+    assert "Antrean" not in client.get("/mpp/kota-kediri/ikm?tahun=2027").get_data(
+        as_text=True)                                                  # not published
