@@ -31,10 +31,6 @@ def _now():
     return datetime.now(timezone.utc)
 
 
-def _naive(now):
-    return now.astimezone(timezone.utc).replace(tzinfo=None)
-
-
 # --- who may do what -------------------------------------------------------------------------
 
 def staff_only(view):
@@ -68,7 +64,7 @@ def hall(slug):
 
 
 def _audit(action, target, before, after, mpp_id=None):
-    accounts.audit(db.session, current_user, _naive(_now()), action, target, before, after,
+    accounts.audit(db.session, current_user, booking.utc(_now()), action, target, before, after,
                    mpp_id=mpp_id)
 
 
@@ -493,7 +489,7 @@ def add_clerk(slug):
     try:
         user = accounts.create_user(
             db.session, form.email.data, form.name.data.strip(), form.password.data, Role.CLERK,
-            _naive(_now()), mpp_id=mpp.id, agency_id=int(form.agency.data),
+            booking.utc(_now()), mpp_id=mpp.id, agency_id=int(form.agency.data),
             counters=[c for c in mpp.counters if c.id in chosen])
     except DomainError as refused:
         db.session.rollback()
@@ -515,7 +511,7 @@ def deactivate_clerk(slug, user_id):
         abort(404)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    accounts.deactivate(db.session, user, current_user, _naive(_now()))
+    accounts.deactivate(db.session, user, current_user, booking.utc(_now()))
     return _done(_l("Akun dinonaktifkan; semua sesinya berakhir."), ".clerks", slug=slug)
 
 
@@ -526,8 +522,8 @@ def _move_form(appointment, now):
     free = db.session.scalars(
         select(Slot).where(Slot.offering_id == appointment.offering_id,
                            Slot.retired.is_(False), Slot.booked < Slot.capacity,
-                           Slot.starts_at > _naive(now),
-                           Slot.starts_at < _naive(now + timedelta(days=30)))
+                           Slot.starts_at > booking.utc(now),
+                           Slot.starts_at < booking.utc(now + timedelta(days=30)))
         .order_by(Slot.starts_at).limit(60)).all()
     mpp = appointment.offering.mpp
     form.slot.choices = [SelectChoice("", _l("— pilih jadwal —"))] + [
@@ -745,7 +741,7 @@ def add_manager():
         return _managers_page(form, 422)
     try:
         user = accounts.create_user(db.session, form.email.data, form.name.data.strip(),
-                                    form.password.data, Role.MPP_MANAGER, _naive(_now()),
+                                    form.password.data, Role.MPP_MANAGER, booking.utc(_now()),
                                     mpp_id=int(form.mpp.data))
     except DomainError as refused:
         db.session.rollback()

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from flask import g, make_response, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
 
@@ -60,12 +60,6 @@ def _unavailable(title, message):
     return response
 
 
-def is_outage(exc):
-    """A database that cannot be reached (not a bad statement)."""
-    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError)
-                                                 and exc.connection_invalidated)
-
-
 def init_app(app):
     copies = app.extensions["mpp_page_copies"] = PageCopies()
 
@@ -84,11 +78,8 @@ def init_app(app):
             copies.put(_key(), response.get_data())
         return response
 
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(DBAPIError)
+    @app.errorhandler(OperationalError)       # what the drivers raise when they cannot connect
     def database_away(exc):
-        if not is_outage(exc):
-            raise exc
         app.logger.error("database unreachable on %s %s", request.method,
                          request.url_rule.rule if request.url_rule else "(no route)")
         try:

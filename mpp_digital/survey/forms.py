@@ -1,3 +1,4 @@
+from calendar import monthrange
 from datetime import date
 
 from babel.dates import get_month_names
@@ -58,5 +59,4 @@ def read_period(args, today, default_month=False):
     year, month = form.tahun.data, int(form.bulan.data) if form.bulan.data else None
     if month is None:
         return form, date(year, 1, 1), date(year, 12, 31), True
-    last = date(year + month // 12, month % 12 + 1, 1).toordinal() - 1
-    return form, date(year, month, 1), date.fromordinal(last), True
+    return form, date(year, month, 1), date(year, month, monthrange(year, month)[1]), True
