@@ -7,7 +7,6 @@ manager sees the IKM change. Every back-office page is checked with axe.
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from mpp_digital.accounts.models import Role
@@ -19,16 +18,11 @@ from mpp_digital.queue import operations as queue_ops
 from ..admin.helpers import KEY
 from ..booking.helpers import citizen
 from ..queue.helpers import PASSWORD, staff
+from .axe import serious
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def _serious(page):
-    return [(v["id"], [n["target"] for n in v["nodes"]][:3])
-            for v in Axe().run(page).response["violations"]
-            if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture(scope="module")
@@ -75,10 +69,10 @@ def test_a_manager_moves_a_booking_a_new_schedule_no_longer_fits(browser, live_s
     page = context.new_page()
     _login(page, live_server, hall_day["email"])
     page.get_by_role("link", name="Kelola MPP: jam buka, layanan, loket, petugas").click()
-    assert _serious(page) == []
+    assert serious(page) == []
     for name in ("Layanan", "Antrean dan loket", "Petugas", "Log audit"):
         page.get_by_role("link", name=name, exact=True).first.click()
-        assert _serious(page) == [], name
+        assert serious(page) == [], name
         page.go_back()
     # Closed on the booked weekday from now on.
     days = "; ".join(f"{d} 08:00-15:00" for d in range(1, 6) if d != hall_day["weekday"])
@@ -86,7 +80,7 @@ def test_a_manager_moves_a_booking_a_new_schedule_no_longer_fits(browser, live_s
     page.get_by_role("button", name="Simpan jam buka").click()
     assert page.url.endswith("/janji-terdampak")
     assert "tidak lagi cocok dengan jadwal" in page.locator("div.notice").first.inner_text()
-    assert _serious(page) == []
+    assert serious(page) == []
     card = page.locator("section.card").first
     slot = card.get_by_label("Jadwal baru")
     slot.select_option(index=1)
@@ -96,7 +90,7 @@ def test_a_manager_moves_a_booking_a_new_schedule_no_longer_fits(browser, live_s
     assert "Tidak ada janji yang terdampak" in page.content()
     page.goto(live_server + "/staf/kelola/audit")
     assert "appointment.move" in page.content() and "mpp.hours" in page.content()
-    assert _serious(page) == []
+    assert serious(page) == []
     context.close()
     # The citizen looks the booking up and reads the hall's message.
     visitor = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
@@ -116,14 +110,14 @@ def test_a_rating_moves_the_index_the_manager_sees(browser, live_server, hall_da
     desk.goto(live_server + "/staf/laporan")
     before = desk.locator("#ikm").locator("xpath=..").inner_text()
     assert "Belum ada responden" in before
-    assert _serious(desk) == []
+    assert serious(desk) == []
     phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID",
                                 java_script_enabled=False).new_page()
     phone.goto(live_server + f"/tiket/{hall_day['ticket']}")
     phone.get_by_role("link", name="Nilai layanan kami (2 menit, tanpa nama)").click()
     checker = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
     checker.goto(phone.url)                 # axe needs JavaScript; the citizen's phone has none
-    assert _serious(checker) == []
+    assert serious(checker) == []
     checker.context.close()
     phone.get_by_label("Layanan yang Anda terima").select_option(index=1)
     for fieldset in phone.locator("fieldset").all():
@@ -135,7 +129,7 @@ def test_a_rating_moves_the_index_the_manager_sees(browser, live_server, hall_da
     assert "IKM 100.00 · mutu A (Sangat baik)" in after and "1 responden" in after
     desk.goto(live_server + "/mpp/kota-kediri/ikm")
     assert "IKM 100.00" in desk.content()
-    assert _serious(desk) == []
+    assert serious(desk) == []
     staff_context.close()
 
 
@@ -160,14 +154,14 @@ def test_every_back_office_page_passes_axe(browser, live_server, served_app, hal
     for path in paths:
         response = page.goto(live_server + path)
         assert response.status == 200, path
-        serious = _serious(page)
-        if serious:
-            failures[path] = serious
+        found = serious(page)
+        if found:
+            failures[path] = found
     # A form sent with mistakes shows its messages accessibly too.
     page.goto(live_server + "/staf/kelola/mpp-baru")
     page.get_by_role("button", name="Buat MPP").click()
     assert "Ada yang perlu diperbaiki" in page.content()
-    if _serious(page):
-        failures["mpp-baru (errors)"] = _serious(page)
+    if serious(page):
+        failures["mpp-baru (errors)"] = serious(page)
     assert failures == {}
     context.close()

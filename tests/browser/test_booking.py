@@ -2,17 +2,11 @@
 from datetime import date
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from ..booking.helpers import nik
+from .axe import serious
 
 pytestmark = pytest.mark.browser
-
-
-def _serious(page):
-    return [(v["id"], [n["target"] for n in v["nodes"]][:3])
-            for v in Axe().run(page).response["violations"]
-            if v["impact"] in ("serious", "critical")]
 
 
 def _book_and_cancel(page, base, serial, check_axe=False):
@@ -23,12 +17,12 @@ def _book_and_cancel(page, base, serial, check_axe=False):
     assert page.locator("h1").inner_text().startswith("Paspor biasa")
     page.get_by_role("link", name="Pesan jadwal datang").click()
     if check_axe:
-        assert _serious(page) == []
+        assert serious(page) == []
     page.locator("ul.days a").first.click()
     page.get_by_role("button", name="Pesan jadwal ini").click()        # nothing filled in
     assert page.locator(".error-summary").is_visible()
     if check_axe:
-        assert _serious(page) == []
+        assert serious(page) == []
     page.locator(".radio input").first.check()
     page.get_by_label("Nama lengkap sesuai KTP").fill("Rahmawati")
     number = nik(serial, born=date(1979, 6, 1), woman=True)
@@ -40,11 +34,11 @@ def _book_and_cancel(page, base, serial, check_axe=False):
     code = page.locator(".ticket .code").inner_text().replace("-", "")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     if check_axe:
-        assert _serious(page) == []
+        assert serious(page) == []
     page.get_by_role("button", name="Selesai").click()
     page.get_by_role("link", name="Janji saya").click()
     if check_axe:
-        assert _serious(page) == []
+        assert serious(page) == []
     page.get_by_label("Kode janji").fill(code.lower())
     page.get_by_label("4 angka terakhir NIK").fill(number[-4:])
     page.get_by_role("button", name="Lihat janji").click()

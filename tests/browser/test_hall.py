@@ -1,19 +1,13 @@
 """A day at the counter: kiosk tickets, a clerk calling them, the TV board and the citizen."""
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from mpp_digital.accounts.models import Role
 from mpp_digital.extensions import db
 
 from ..queue.helpers import PASSWORD, staff
+from .axe import serious
 
 pytestmark = pytest.mark.browser
-
-
-def _serious(page):
-    return [(v["id"], [n["target"] for n in v["nodes"]][:3])
-            for v in Axe().run(page).response["violations"]
-            if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +25,7 @@ def test_a_clerk_serves_three_tickets_while_the_board_follows(browser, live_serv
     kiosk, board, desk, citizen = (context.new_page() for _ in range(4))
     status_urls = []
     kiosk.goto(live_server + "/mpp/kota-kediri/kiosk")
-    assert _serious(kiosk) == []
+    assert serious(kiosk) == []
     for _ in range(3):
         kiosk.goto(live_server + "/mpp/kota-kediri/kiosk")
         kiosk.get_by_label("B · DPMPTSP").check()
@@ -40,14 +34,14 @@ def test_a_clerk_serves_three_tickets_while_the_board_follows(browser, live_serv
             "href"))
     tickets = [kiosk.locator("#ticket-number").inner_text()]
     board.goto(live_server + "/mpp/kota-kediri/layar")
-    assert _serious(board) == []
+    assert serious(board) == []
     desk.goto(live_server + "/staf/masuk")
     desk.get_by_label("Email").fill(email)
     desk.get_by_label("Kata sandi").fill(PASSWORD)
     desk.get_by_role("button", name="Masuk").click()
     desk.get_by_role("link", name=f"Loket {number}").click()
     desk.get_by_role("button", name="Buka loket").click()
-    assert _serious(desk) == []
+    assert serious(desk) == []
     for n in range(1, 4):
         desk.get_by_role("button", name="Panggil berikutnya").click()
         called = desk.locator(".current .ticket-no").inner_text()
@@ -55,7 +49,7 @@ def test_a_clerk_serves_three_tickets_while_the_board_follows(browser, live_serv
         if n == 3:
             citizen.goto(live_server + status_urls[2])
             assert f"Dipanggil ke loket {number}" in citizen.locator(".status-box").inner_text()
-            assert _serious(citizen) == []
+            assert serious(citizen) == []
         desk.get_by_role("button", name="Mulai layani").click()
         desk.get_by_role("button", name="Selesai").click()
     assert tickets[0].startswith("B-")

@@ -2,7 +2,8 @@
 import gzip
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from .axe import serious
 
 pytestmark = pytest.mark.browser
 
@@ -82,10 +83,7 @@ PAGES = ["/", "/provinsi/sulawesi-selatan", "/wilayah/kabupaten-gowa", "/mpp/kab
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_accessibility_violations(phone, live_server, path):
     phone.goto(live_server + path)
-    violations = Axe().run(phone).response["violations"]
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in violations if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert serious(phone) == []
 
 
 @pytest.mark.parametrize("path", PAGES[:6] + PAGES[-3:])
