@@ -33,18 +33,15 @@ def init_app(app):
         log.setLevel(logging.INFO)
         log.propagate = False
 
+    @app.before_request
     def start():
         g.started = time.perf_counter()
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if SAFE_ID.match(given) else uuid.uuid4().hex
 
-    # First of all before-request functions: another one (the HTTPS redirect, the read-only
-    # switch) may answer the request on its own, and it is logged all the same.
-    app.before_request_funcs.setdefault(None, []).insert(0, start)
-
     @app.after_request
     def finish(response):
-        if "request_id" not in g:
+        if "request_id" not in g:      # answered by an earlier before-request (HTTPS redirect)
             start()
         response.headers["X-Request-ID"] = g.request_id
         rule = request.url_rule.rule if request.url_rule else "(no route)"
