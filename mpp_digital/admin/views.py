@@ -19,7 +19,7 @@ from ..catalogue import operations as catalogue
 from ..catalogue.models import (CATEGORIES, Agency, Closure, Counter, DurationUnit, Mpp,
                                 Offering, OnlineMode, Region, Service)
 from ..catalogue.schedule import format_hours
-from ..errors import DomainError
+from ..errors import DomainError, NotFound
 from ..extensions import begin_write, db
 from ..filters import local_datetime
 from . import forms
@@ -57,8 +57,11 @@ def national_only(view):
 def hall(slug):
     """The hall, if this user manages it: 404 for any other, so that no page tells a manager
     which other halls exist."""
-    mpp = db.session.scalar(select(Mpp).where(Mpp.slug == slug))
-    if mpp is None or not accounts.can_see_mpp(current_user, mpp.id):
+    try:
+        mpp = catalogue.get_mpp(slug)          # with its offerings, services and hours
+    except NotFound:
+        abort(404)                             # the same page as for a hall not theirs
+    if not accounts.can_see_mpp(current_user, mpp.id):
         abort(404)
     return mpp
 

@@ -28,8 +28,8 @@ def service_of_booking(session, ticket):
     """The booked service, when the ticket came from a booking."""
     if ticket.appointment_id is None:
         return None
-    appointment = session.get(Appointment, ticket.appointment_id)
-    return appointment.offering.service_id if appointment else None
+    return session.scalar(select(Appointment.service_id)
+                          .where(Appointment.id == ticket.appointment_id))
 
 
 def may_rate(ticket):
