@@ -19,7 +19,7 @@ def create_app(test_config=None, instance_path=None):
         app.config.from_mapping(test_config)
     _settle_config(app)
 
-    from . import cli, errors, filters, i18n, ops, search
+    from . import cli, errors, filters, i18n, ops, search, throttle
     from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -28,6 +28,7 @@ def create_app(test_config=None, instance_path=None):
     babel.init_app(app, locale_selector=i18n.select_locale)
     api.init_app(app)
     limiter.init_app(app)
+    throttle.init_app(app)
     login_manager.init_app(app)
     errors.init_app(app, api)
     filters.init_app(app)
@@ -53,7 +54,12 @@ def create_app(test_config=None, instance_path=None):
     app.register_blueprint(admin_bp)
     app.register_blueprint(accounts_bp)
     api.register_blueprint(api_bp)
-    csrf.exempt(api_bp)   # read-only JSON; write endpoints will authenticate differently
+    # The API takes no cookies: reads are public, and booking needs a partner's bearer key.
+    csrf.exempt(api_bp)
+    api.spec.components.security_scheme(
+        "partnerKey", {"type": "http", "scheme": "bearer",
+                       "description": "the key of an API client, made by a national admin "
+                                      "(back office or `flask api-clients create`)"})
     return app
 
 
@@ -70,6 +76,12 @@ def _settle_config(app):
             raise InsecureConfiguration(
                 f"MPP_ENV_NAME=production needs {' and '.join(missing)} of at least 32 "
                 "characters (MPP_SECRET_KEY, MPP_NIK_HMAC_KEY or instance/config.py).")
+    if production and not app.config.get("SERVER_NAME"):
+        raise InsecureConfiguration(
+            "MPP_ENV_NAME=production needs MPP_SERVER_NAME (the site's host, e.g. "
+            "mpp.example.go.id): links in QR codes, e-mails and the API are built from it, "
+            "never from the Host header a client sends.")
+    _settle_hosts(app)
     if production and str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory:"):
         logging.getLogger(__name__).warning(
             "Rate limits are counted per process (memory://): with several workers or "
@@ -83,9 +95,10 @@ def _settle_config(app):
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         url = app.config["DATABASE_URL"]
         if not url:
-            Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+            Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
             url = f"sqlite:///{Path(app.instance_path) / 'mpp.sqlite3'}"
         app.config["SQLALCHEMY_DATABASE_URI"] = url
+    _private_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("NIK_HMAC_KEY"):
         logging.getLogger(__name__).warning(
             "No NIK_HMAC_KEY in instance/config.py: per-NIK booking limits reset with each "
@@ -97,3 +110,27 @@ def _settle_config(app):
             "No SECRET_KEY in instance/config.py: sessions will not outlive this process. "
             "`flask --app mpp_digital init` writes one.")
         app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
+
+
+def _settle_hosts(app):
+    """With a SERVER_NAME, only its host (and MPP_TRUSTED_HOSTS) may be named by a request:
+    another Host header gets 400, and absolute URLs always use SERVER_NAME."""
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        hosts = [h.strip() for h in hosts.split(",") if h.strip()]
+    server_name = app.config.get("SERVER_NAME")
+    if server_name:
+        own = server_name.rsplit(":", 1)[0] if not server_name.endswith("]") else server_name
+        hosts = [own, *(hosts or [])] if own not in (hosts or []) else hosts
+    app.config["TRUSTED_HOSTS"] = hosts or None
+
+
+def _private_sqlite(url):
+    """The SQLite file holds bookings: readable by its owner only (0600), WAL files too."""
+    from .ops.backup import NotSqlite, make_private, sqlite_path
+    try:
+        make_private(sqlite_path(url))
+    except NotSqlite:
+        return
+    except OSError as exc:
+        logging.getLogger(__name__).warning("Could not make the database owner-only: %s", exc)

@@ -1,6 +1,6 @@
 """Top-level commands: `flask init` prepares a site, optionally with the demo MPPs."""
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from . import clock
 from .extensions import db
 
 
@@ -33,23 +34,29 @@ def init_command(demo):
     from .catalogue.operations import load_regions
     from .search import get_index
 
+    if demo and current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException(
+            "--demo refuses to run with MPP_ENV_NAME=production: it writes made-up halls and "
+            "visits and gives staff accounts passwords printed here. Create the national "
+            "admin with `flask accounts create-admin`.")
     config_path = write_instance_config(current_app.instance_path)
     click.echo(f"Configuration: {config_path}")
     upgrade()
     added = load_regions()
     click.echo(f"Regions: {added} kabupaten/kota added.")
     if demo:
-        result = load_demo(datetime.now(timezone.utc).date())
+        result = load_demo(clock.now().date())
         click.echo(f"Demo: {result.created} offerings added, {result.unchanged} already there.")
-        visits = demo_history(datetime.now(timezone.utc).date())
+        visits = demo_history(clock.now().date())
         click.echo(f"Demo history: {visits} past visits (8 weeks) for the reports.")
-        password = secrets.token_urlsafe(12)
-        accounts = demo_accounts(password)
-        click.echo(f"Demo staff accounts ({len(accounts)}), all with the password {password}:")
-        for email, role in accounts[:4] + [("…", "")] + accounts[-2:]:
+        password, admin_password = secrets.token_urlsafe(12), secrets.token_urlsafe(12)
+        accounts = demo_accounts(password, admin_password)
+        click.echo(f"Demo national admin: {ADMIN_EMAIL} with the password {admin_password}")
+        click.echo(f"Demo hall staff ({len(accounts) - 1}), all with the password {password}:")
+        for email, role in accounts[1:4] + [("…", "")] + accounts[-2:]:
             click.echo(f"  {email}  {role}")
         click.echo("  pattern: pengelola@<mpp-slug>.demo.mpp, "
-                   "petugas.<agency>@<mpp-slug>.demo.mpp, admin@demo.mpp")
+                   "petugas.<agency>@<mpp-slug>.demo.mpp")
     db.session.commit()
     index = get_index()
     if index.rebuild(db.session):
@@ -83,10 +90,12 @@ def demo_history(today, weeks=8, per_day=80, seed=2023):
     return total
 
 
-def demo_accounts(password):
-    """A national admin, a manager per demo MPP and a clerk per queue, all with `password`.
+ADMIN_EMAIL = "admin@demo.mpp"
 
-    Run again, it gives the existing demo accounts the new password (printed once).
+
+def demo_accounts(password, admin_password):
+    """A national admin (with `admin_password`), a manager per demo MPP and a clerk per queue
+    (sharing `password`). Run again, it gives the existing demo accounts the new passwords.
     """
     from sqlalchemy import select
 
@@ -94,8 +103,8 @@ def demo_accounts(password):
     from .accounts.operations import create_user, hash_password, set_password
     from .catalogue.models import Mpp
 
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
-    wanted = [("admin@demo.mpp", "Admin Nasional", Role.NATIONAL_ADMIN, None, None, [])]
+    now = clock.utc(clock.now())
+    wanted = [(ADMIN_EMAIL, "Admin Nasional", Role.NATIONAL_ADMIN, None, None, [])]
     for mpp in db.session.scalars(select(Mpp).order_by(Mpp.slug)):
         wanted.append((f"pengelola@{mpp.slug}.demo.mpp", f"Pengelola {mpp.name}",
                        Role.MPP_MANAGER, mpp.id, None, []))
@@ -106,20 +115,22 @@ def demo_accounts(password):
                 wanted.append((f"petugas.{agency.slug}@{mpp.slug}.demo.mpp",
                                f"Petugas {agency.short_name}", Role.CLERK, mpp.id, agency.id,
                                list(queue.counters)))
-    hashed = hash_password(password)         # one scrypt for all: they share the password
+    hashed = hash_password(password)         # one scrypt for the hall staff: they share it
     for email, name, role, mpp_id, agency_id, counters in wanted:
+        hashed_here = hash_password(admin_password) if email == ADMIN_EMAIL else hashed
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
             create_user(db.session, email, name, None, role, now, mpp_id=mpp_id,
-                        agency_id=agency_id, counters=counters, password_hash=hashed)
+                        agency_id=agency_id, counters=counters, password_hash=hashed_here)
         else:
-            set_password(user, password_hash=hashed)
+            set_password(user, password_hash=hashed_here)
     db.session.flush()
     return [(email, role.value) for email, _, role, *_ in wanted]
 
 
 def init_app(app):
     from .accounts.cli import accounts_cli
+    from .api.cli import api_clients_cli
     from .booking.cli import booking_cli
     from .catalogue.cli import catalogue_cli
 
@@ -127,3 +138,4 @@ def init_app(app):
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(booking_cli)
     app.cli.add_command(accounts_cli)
+    app.cli.add_command(api_clients_cli)

@@ -38,18 +38,42 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 BOOKING_RATE_LIMIT = "10 per hour;3 per minute"
 LOOKUP_RATE_LIMIT = "30 per hour;10 per minute"
+# The API's booking endpoint without a valid client key (each client has its own limit).
+API_UNAUTHENTICATED_RATE_LIMIT = "10 per minute;60 per hour"
 
-# Staff: login throttling per account and per address; sessions end after this long idle.
+# Staff: login throttling (accounts/login_limits.py). Failed logins per address; failures of one
+# account from one address; failures of one account from anywhere, after which only addresses
+# that have not failed for it may try. Sessions end after PERMANENT_SESSION_LIFETIME idle.
 LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
+LOGIN_PAIR_LIMIT = "5 per 15 minutes"
+LOGIN_ACCOUNT_ALERT = "10 per hour"
 PERMANENT_SESSION_LIFETIME = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Kiosks: typing enrolment codes (per address); tickets per enrolled device or clerk and per
+# hall, counted when a ticket is issued; check-ins per address (per device for a kiosk).
+DEVICE_ENROL_RATE_LIMIT = "10 per hour"
+KIOSK_DEVICE_RATE_LIMIT = "20 per minute;400 per hour"
+KIOSK_HALL_RATE_LIMIT = "60 per minute;1500 per hour"
+CHECK_IN_RATE_LIMIT = "5 per minute;20 per hour"
+KIOSK_CHECK_IN_RATE_LIMIT = "30 per minute;600 per hour"
+
+# Search: how many different searches of one client a day count towards "most searched".
+SEARCH_COUNTS_PER_CLIENT = "20 per day"
 
 # Queues: recalls before a no-show, the booking check-in window (minutes).
 QUEUE_MAX_RECALLS = 3
 CHECK_IN_BEFORE_MINUTES = 30
 CHECK_IN_AFTER_MINUTES = 10
 PRIORITY_BOOST_MINUTES = 30
+
+# The site's host ("mpp.example.go.id"): absolute links (QR codes, the API, messages) are
+# built from it, never from a client's Host header, and requests naming another host get 400.
+# Required in production. TRUSTED_HOSTS adds names the site also answers to (a health probe's
+# internal address), as a list or a comma-separated string.
+SERVER_NAME = None
+TRUSTED_HOSTS = None
 
 # Production: "production" refuses to start without real secrets, forces HTTPS (behind a
 # TLS-terminating proxy, set PROXY_HOPS) and marks cookies secure.

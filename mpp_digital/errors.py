@@ -1,9 +1,9 @@
 """Domain errors and the error pages: HTML for people, JSON for /api/."""
 import logging
 
-from flask import render_template, request
+from flask import make_response, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 
 log = logging.getLogger(__name__)
@@ -31,11 +31,35 @@ def _error_page(status, title, message):
                            message=message), status
 
 
+# Headers an HTTP error carries that its answer must keep: RFC 9110 requires Allow on a 405;
+# Retry-After tells a throttled client when to come back.
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+def _with_headers(answer, exc):
+    response = make_response(answer)
+    for name, value in exc.get_headers():
+        if name in KEPT_HEADERS:
+            response.headers[name] = value
+    return response
+
+
+def route():
+    """The URL rule of this request ("/tiket/<token>"), never its path: paths carry tokens."""
+    return request.url_rule.rule if request.url_rule else "(no route)"
+
+
 def init_app(app, api):
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc):
+        # No page: URLs cannot be built for a host the site does not answer to.
+        return "Bad Request: this site does not answer to that host name.\n", 400, {
+            "Content-Type": "text/plain; charset=utf-8"}
+
     @app.errorhandler(HTTPException)
     def http_error(exc):
         if _wants_json():
-            return api.handle_http_exception(exc)
+            return _with_headers(api.handle_http_exception(exc), exc)
         pages = {
             404: (_("Halaman tidak ditemukan"), _("Halaman yang Anda cari tidak ada. "
                                                  "Periksa alamatnya, atau mulai dari beranda.")),
@@ -49,7 +73,7 @@ def init_app(app, api):
         }
         title, message = pages.get(exc.code, (_("Terjadi kesalahan"),
                                               _("Terjadi kesalahan. Silakan coba lagi nanti.")))
-        return _error_page(exc.code, title, message)
+        return _with_headers(_error_page(exc.code, title, message), exc)
 
     @app.errorhandler(DomainError)
     def domain_error(exc):
@@ -61,7 +85,7 @@ def init_app(app, api):
 
     @app.errorhandler(Exception)
     def unexpected_error(exc):
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        log.exception("Unhandled error on %s %s", request.method, route())
         if _wants_json():
             return api.handle_http_exception(InternalServerError())
         return _error_page(500, _("Terjadi kesalahan"),

@@ -1,5 +1,4 @@
 """Jinja filters: local times (WIB/WITA/WIT), Rupiah, weekdays and durations in the page's language."""
-from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_day_names
@@ -18,7 +17,7 @@ def tz_abbr(tzname):
 
 def local_now(tzname, now=None):
     """`now` (aware, default the current instant) as a wall-clock time in `tzname`."""
-    return (now or datetime.now(timezone.utc)).astimezone(ZoneInfo(tzname))
+    return (now or clock.now()).astimezone(ZoneInfo(tzname))
 
 
 def clock(value):

@@ -15,20 +15,28 @@ def select_locale():
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _safe_next(target):
-    """Only a path on this site: never a redirect elsewhere."""
+def safe_next(target):
+    """Only a path on this site: never a redirect elsewhere.
+
+    Judged on what the browser will follow, not on what was sent: Werkzeug collapses leading
+    slashes ("////evil.example" becomes "//evil.example", a host), and browsers read a
+    backslash as a slash and drop tabs and newlines, so any of those refuses the target.
+    """
     target = target or "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/") or "\\" in target:
+    if any(ch in target for ch in "\\\t\r\n") or not target.isprintable():
         return "/"
-    return target
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") \
+            or parts.path.startswith("//"):
+        return "/"
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 @bp.get("/bahasa/<code>")
 def switch(code):
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
-    response = redirect(_safe_next(request.args.get("next")))
+    response = redirect(safe_next(request.args.get("next")))
     response.set_cookie(current_app.config["LANGUAGE_COOKIE"], code, max_age=365 * 24 * 3600,
                         samesite="Lax", httponly=True,
                         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))

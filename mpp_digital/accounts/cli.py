@@ -1,9 +1,8 @@
 """`flask accounts create-admin` and account upkeep."""
-from datetime import datetime, timezone
-
 import click
 from flask.cli import AppGroup
 
+from .. import clock
 from ..errors import DomainError
 from ..extensions import begin_write, db
 from .models import Role
@@ -21,8 +20,9 @@ def create_admin(email, name, password):
     begin_write(db.session)
     try:
         create_user(db.session, email, name, password, Role.NATIONAL_ADMIN,
-                    datetime.now(timezone.utc).replace(tzinfo=None))
+                    clock.utc(clock.now()))
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     db.session.commit()
     click.echo(f"National admin {email.lower()} created.")
+

@@ -55,6 +55,71 @@ class User(UserMixin, db.Model):
         return self.active
 
 
+class DeviceKind(enum.StrEnum):
+    KIOSK = "kiosk"          # issues tickets in the hall
+
+
+class Device(db.Model):
+    """A hall's machine a manager enrolled (a kiosk): it holds a secret cookie, we its hash.
+
+    Enrolment is a one-time code shown to the manager and typed on the device within
+    ENROLMENT_MINUTES; revoking ends the device's powers at its next request.
+    """
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mpp_id: Mapped[int] = mapped_column(ForeignKey("mpp.id"), index=True)
+    kind: Mapped[DeviceKind] = mapped_column(enum_column(DeviceKind, "device_kind"))
+    name: Mapped[str] = mapped_column(String(80))
+    enrol_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    enrol_expires_at: Mapped[datetime | None]
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    enrolled_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    mpp = relationship("Mpp")
+
+    __table_args__ = (
+        CheckConstraint("enrol_code_hash IS NULL OR token_hash IS NULL",
+                        name="enrolled_once"),
+    )
+
+    @property
+    def is_active(self):
+        return self.token_hash is not None and self.revoked_at is None
+
+
+api_client_mpp = Table(
+    "api_client_mpp", db.metadata,
+    Column("api_client_id", ForeignKey("api_client.id", ondelete="CASCADE"), primary_key=True),
+    Column("mpp_id", ForeignKey("mpp.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class ApiClient(db.Model):
+    """A partner allowed to book through the API (national portal, call centre): its key is
+    kept as a SHA-256 hash behind a public prefix; it books at its halls under its own limit."""
+    __tablename__ = "api_client"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    key_prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    all_mpps: Mapped[bool] = mapped_column(default=False)
+    rate_limit: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    revoked_at: Mapped[datetime | None]
+
+    mpps = relationship("Mpp", secondary=api_client_mpp, order_by="Mpp.name")
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+    def may_book_at(self, mpp_id):
+        return self.is_active and (self.all_mpps or any(m.id == mpp_id for m in self.mpps))
+
+
 class AuditLog(db.Model):
     """One staff write: who, where, what, and the values before and after."""
     __tablename__ = "audit_log"

@@ -3,6 +3,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import DomainError
+from ..validation import parse_id
 from .models import AuditLog, Role, User
 
 MIN_PASSWORD = 12
@@ -62,9 +63,9 @@ def authenticate(session, email, password):
 def load_user(session, cookie_id):
     """The user behind a login cookie, if that session has not been ended since."""
     user_id, _, version = (cookie_id or "").partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if parse_id(user_id) is None or parse_id(version) is None:
         return None
-    user = session.get(User, int(user_id))
+    user = session.get(User, parse_id(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

@@ -192,3 +192,30 @@ class NewAgencyForm(AgencyForm):
 class NewServiceForm(ServiceForm):
     agency = SelectField(_l("Instansi"), validate_choice=True,
                          validators=[_required(_l("Pilih instansi."))])
+
+
+class DeviceForm(FlaskForm):
+    name = StringField(_l("Nama perangkat"), validators=[_text(), Length(max=80)],
+                       description=_l("Mis. Kiosk pintu utama."))
+
+
+class ApiClientForm(FlaskForm):
+    name = StringField(_l("Nama mitra"), validators=[_text(), Length(max=120)],
+                       description=_l("Mis. Portal pelayanan nasional, call center 1500-xxx."))
+    all_mpps = BooleanField(_l("Semua MPP"))
+    mpps = MultiCheckboxField(_l("MPP yang boleh dipesan"), validate_choice=True)
+    rate_limit = StringField(_l("Batas permintaan"), default="60 per minute;2000 per hour",
+                             validators=[_text(), Length(max=60)],
+                             description=_l("Mis. 60 per minute;2000 per hour"))
+
+    def validate_rate_limit(self, field):
+        from limits import parse_many
+        try:
+            parse_many(field.data)
+        except ValueError:
+            raise ValidationError(_l("Tulis batas seperti 60 per minute;2000 per hour.")) \
+                from None
+
+    def validate_mpps(self, field):
+        if not self.all_mpps.data and not field.data:
+            raise ValidationError(_l("Pilih MPP, atau centang Semua MPP."))

@@ -1,16 +1,16 @@
 """Back-office pages. Managers reach their own hall only (any other: 404); national admins
 every hall and the national catalogue; clerks none (403). Each write is one unit of work with
 its audit row."""
-from datetime import datetime, timedelta, timezone
-from functools import wraps
+from datetime import timedelta, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from .. import clock
 from ..accounts import operations as accounts
 from ..accounts.models import AuditLog, Role, User
 from ..booking import operations as booking
@@ -19,55 +19,19 @@ from ..catalogue import operations as catalogue
 from ..catalogue.models import (CATEGORIES, Agency, Closure, Counter, DurationUnit, Mpp,
                                 Offering, OnlineMode, Region, Service)
 from ..catalogue.schedule import format_hours
-from ..errors import DomainError, NotFound
+from ..errors import DomainError
 from ..extensions import begin_write, db
 from ..filters import local_datetime
-from . import forms
+from . import api_clients, devices, forms
+from .access import hall, national_only, staff_only
 
 bp = Blueprint("admin", __name__, url_prefix="/staf/kelola")
-
-
-def _now():
-    return datetime.now(timezone.utc)
-
-
-# --- who may do what -------------------------------------------------------------------------
-
-def staff_only(view):
-    """Managers and national admins; a clerk is refused (403)."""
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if current_user.role == Role.CLERK:
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
-
-
-def national_only(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if current_user.role != Role.NATIONAL_ADMIN:
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
-
-
-def hall(slug):
-    """The hall, if this user manages it: 404 for any other, so that no page tells a manager
-    which other halls exist."""
-    try:
-        mpp = catalogue.get_mpp(slug)          # with its offerings, services and hours
-    except NotFound:
-        abort(404)                             # the same page as for a hall not theirs
-    if not accounts.can_see_mpp(current_user, mpp.id):
-        abort(404)
-    return mpp
+bp.register_blueprint(devices.bp)
+bp.register_blueprint(api_clients.bp)
 
 
 def _audit(action, target, before, after, mpp_id=None):
-    accounts.audit(db.session, current_user, booking.utc(_now()), action, target, before, after,
+    accounts.audit(db.session, current_user, clock.utc(clock.now()), action, target, before, after,
                    mpp_id=mpp_id)
 
 
@@ -116,7 +80,7 @@ def _hall_page(mpp, details=None, hours=None, closure=None, status=200):
                                   .order_by(Closure.starts_on.desc())).all()
     national = db.session.scalars(
         select(Closure).where(Closure.mpp_id.is_(None),
-                              Closure.ends_on >= booking.local_day(mpp, _now()))
+                              Closure.ends_on >= clock.local_day(mpp, clock.now()))
         .options(selectinload(Closure.open_mpps)).order_by(Closure.starts_on)).all()
     return render_template(
         "admin/mpp.html", mpp=mpp, details=details, hours=hours, national=national,
@@ -159,7 +123,7 @@ def mpp_hours(slug):
     db.session.flush()
     after = format_hours(catalogue.intervals(mpp.hours))
     _audit("mpp.hours", f"mpp:{mpp.slug}", {"hours": before}, {"hours": after}, mpp.id)
-    booking.refresh_schedule(db.session, mpp, _now())
+    booking.refresh_schedule(db.session, mpp, clock.now())
     moved = len(booking.misfits(db.session, mpp.id))
     if moved:
         flash(_l("Jam buka disimpan. %(count)d janji tidak lagi cocok dengan jadwal: pindahkan "
@@ -183,7 +147,7 @@ def add_closure(slug):
     db.session.flush()
     _audit("closure.add", f"closure:{closure.id}", None,
            _snapshot(closure, ("starts_on", "ends_on", "reason")), mpp.id)
-    booking.refresh_schedule(db.session, mpp, _now())
+    booking.refresh_schedule(db.session, mpp, clock.now())
     return _done(_l("Hari tutup ditambahkan."), ".mpp", slug=slug)
 
 
@@ -201,7 +165,7 @@ def remove_closure(slug, closure_id):
            _snapshot(closure, ("starts_on", "ends_on", "reason")), None, mpp.id)
     db.session.delete(closure)
     db.session.flush()
-    booking.refresh_schedule(db.session, mpp, _now())
+    booking.refresh_schedule(db.session, mpp, clock.now())
     return _done(_l("Hari tutup dihapus."), ".mpp", slug=slug)
 
 
@@ -224,7 +188,7 @@ def national_closure_choice(slug, closure_id, choice):
     db.session.flush()
     _audit("closure.open" if choice == "buka" else "closure.close", f"closure:{closure.id}",
            {"open": before}, {"open": choice == "buka"}, mpp.id)
-    booking.refresh_schedule(db.session, mpp, _now())
+    booking.refresh_schedule(db.session, mpp, clock.now())
     return _done(_l("MPP tetap buka pada %(reason)s.", reason=closure.reason)
                  if choice == "buka" else
                  _l("MPP tutup pada %(reason)s.", reason=closure.reason), ".mpp", slug=slug)
@@ -288,7 +252,7 @@ def offering(slug, offering_id):
     db.session.flush()
     _audit("offering.update", f"offering:{offering.id}", before, _offering_snapshot(offering),
            mpp.id)
-    booking.refresh_schedule(db.session, mpp, _now())
+    booking.refresh_schedule(db.session, mpp, clock.now())
     return _done(_l("Pengaturan layanan disimpan."), ".offerings", slug=slug)
 
 
@@ -336,7 +300,7 @@ def agency_days(slug, agency_id):
     db.session.flush()
     after = {o.service.slug: format_hours(catalogue.intervals(o.hours)) for o in offerings}
     _audit("agency.days", f"mpp:{mpp.slug}/agency:{agency_id}", before, after, mpp.id)
-    booking.refresh_schedule(db.session, mpp, _now())
+    booking.refresh_schedule(db.session, mpp, clock.now())
     if booking.misfits(db.session, mpp.id):
         flash(_l("Hari instansi disimpan. Ada janji yang tidak lagi cocok: pindahkan atau "
                  "batalkan."), "warning")
@@ -492,7 +456,7 @@ def add_clerk(slug):
     try:
         user = accounts.create_user(
             db.session, form.email.data, form.name.data.strip(), form.password.data, Role.CLERK,
-            booking.utc(_now()), mpp_id=mpp.id, agency_id=int(form.agency.data),
+            clock.utc(clock.now()), mpp_id=mpp.id, agency_id=int(form.agency.data),
             counters=[c for c in mpp.counters if c.id in chosen])
     except DomainError as refused:
         db.session.rollback()
@@ -514,7 +478,7 @@ def deactivate_clerk(slug, user_id):
         abort(404)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    accounts.deactivate(db.session, user, current_user, booking.utc(_now()))
+    accounts.deactivate(db.session, user, current_user, clock.utc(clock.now()))
     return _done(_l("Akun dinonaktifkan; semua sesinya berakhir."), ".clerks", slug=slug)
 
 
@@ -525,8 +489,8 @@ def _move_form(appointment, now):
     free = db.session.scalars(
         select(Slot).where(Slot.offering_id == appointment.offering_id,
                            Slot.retired.is_(False), Slot.booked < Slot.capacity,
-                           Slot.starts_at > booking.utc(now),
-                           Slot.starts_at < booking.utc(now + timedelta(days=30)))
+                           Slot.starts_at > clock.utc(now),
+                           Slot.starts_at < clock.utc(now + timedelta(days=30)))
         .order_by(Slot.starts_at).limit(60)).all()
     mpp = appointment.offering.mpp
     form.slot.choices = [SelectChoice("", _l("— pilih jadwal —"))] + [
@@ -536,7 +500,7 @@ def _move_form(appointment, now):
 
 
 def _misfits_page(mpp, failed=None, status=200):
-    now = _now()
+    now = clock.now()
     rows = []
     for appointment in booking.misfits(db.session, mpp.id):
         if failed is not None and failed[0] == appointment.id:
@@ -574,7 +538,7 @@ def move_booking(slug, appointment_id):
     begin_write(db.session)
     mpp = hall(slug)
     appointment = _misfit(mpp, appointment_id)
-    now = _now()
+    now = clock.now()
     form = _move_form(appointment, now)
     if not form.validate_on_submit():
         return _misfits_page(mpp, (appointment.id, form), 422)
@@ -603,7 +567,7 @@ def cancel_booking(slug, appointment_id):
     if not form.validate_on_submit():
         return _misfits_page(mpp, (appointment.id, form), 422)
     try:
-        booking.cancel_by_staff(db.session, appointment, form.message.data.strip(), _now())
+        booking.cancel_by_staff(db.session, appointment, form.message.data.strip(), clock.now())
     except DomainError as refused:
         db.session.rollback()
         flash(refused.message, "error")
@@ -744,7 +708,7 @@ def add_manager():
         return _managers_page(form, 422)
     try:
         user = accounts.create_user(db.session, form.email.data, form.name.data.strip(),
-                                    form.password.data, Role.MPP_MANAGER, booking.utc(_now()),
+                                    form.password.data, Role.MPP_MANAGER, clock.utc(clock.now()),
                                     mpp_id=int(form.mpp.data))
     except DomainError as refused:
         db.session.rollback()
@@ -772,7 +736,7 @@ def national_closures():
 
 
 def _refresh_every_hall():
-    now = _now()
+    now = clock.now()
     for mpp in db.session.scalars(select(Mpp)):
         booking.refresh_schedule(db.session, mpp, now)
 

@@ -13,7 +13,7 @@ from ..catalogue.schedule import format_hours
 
 
 class MppQuerySchema(Schema):
-    province = fields.String(validate=validate.Regexp(r"^\d{2}$"),
+    province = fields.String(validate=validate.Regexp(r"^[0-9]{2}$"),
                              metadata={"description": "Kemendagri province code, e.g. 35"})
 
 

@@ -1,8 +1,12 @@
-from datetime import date, datetime, timedelta, timezone
+from datetime import timedelta
+from functools import wraps
 
-from flask import current_app, request, url_for
+from flask import current_app, g, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
 
+from .. import clock
+from ..accounts import api_clients
 from ..booking import operations as booking
 from ..booking.nik import parse_nik
 from ..booking.phone import parse_phone
@@ -19,7 +23,8 @@ from .schemas import (AppointmentRequestSchema, AppointmentSchema, MppDetailSche
                       SlotSchema)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1",
-               description="The public, read-only catalogue of MPPs and their services.")
+               description="The public catalogue of MPPs and their services, free slots, and "
+                           "booking for registered partners.")
 
 
 @bp.get("/mpps")
@@ -76,10 +81,6 @@ def _search_result(service, mpp):
             "mpp": mpp, "url": url}
 
 
-def _now():
-    return datetime.now(timezone.utc)
-
-
 def _bookable(mpp, service):
     offering = ops.get_offering(mpp, service)
     if not offering.bookable:
@@ -94,55 +95,99 @@ def _bookable(mpp, service):
 def slots(mpp, service, from_=None, to=None):
     """Bookable slots of a service at an MPP, with free seats, day by day."""
     offering = _bookable(mpp, service)
-    now = _now()
+    now = clock.now()
     if booking.missing_days(db.session, offering, now):
         begin_write(db.session)
         booking.ensure_slots(db.session, offering, now)
         db.session.commit()
-    today = booking.local_day(offering.mpp, now)
+    today = clock.local_day(offering.mpp, now)
     first = max(from_ or today, today)
     last = min(to or today + timedelta(days=offering.horizon_days),
                today + timedelta(days=offering.horizon_days))
     found = []
     day = first
     while day <= last:
-        found += [{"start": booking.to_local(offering.mpp, s.starts_at),
-                   "end": booking.to_local(offering.mpp, s.ends_at), "free": s.free}
+        found += [{"start": clock.to_local(offering.mpp, s.starts_at),
+                   "end": clock.to_local(offering.mpp, s.ends_at), "free": s.free}
                   for s in booking.free_slots(db.session, offering, day, now)]
         day += timedelta(days=1)
     return found
 
 
-def _booking_limit():
-    return current_app.config["BOOKING_RATE_LIMIT"]
+# --- booking, for partners ------------------------------------------------------------------
+#
+# Citizens book through the web form. The API books for partners (the national portal, a call
+# centre) that the national admin registered: each sends its key as a bearer token, books only
+# at its halls, under its own rate limit, and its Idempotency-Keys are its own.
+
+def _api_client():
+    """The partner this request authenticates as, or None (looked up once per request)."""
+    if "api_client" not in g:
+        scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+        g.api_client = (api_clients.client_for_key(db.session, key.strip())
+                        if scheme.lower() == "bearer" else None)
+    return g.api_client
+
+
+def _client_limit():
+    client = _api_client()
+    return client.rate_limit if client else current_app.config["API_UNAUTHENTICATED_RATE_LIMIT"]
+
+
+def _client_key():
+    client = _api_client()
+    return f"api-client:{client.id}" if client else f"api-address:{get_remote_address()}"
+
+
+def partner_required(view):
+    """401 before anything else is read, unless the request carries an API client's key."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if _api_client() is None:
+            abort(401, message="An API client key is needed: Authorization: Bearer <key>.",
+                  headers={"WWW-Authenticate": 'Bearer realm="mpp-digital"'})
+        return view(*args, **kwargs)
+    return wrapped
 
 
 @bp.post("/appointments")
-@limiter.limit(_booking_limit)
+@limiter.limit(_client_limit, key_func=_client_key)
+@partner_required
 @bp.arguments(AppointmentRequestSchema)
 @bp.response(201, AppointmentSchema)
+@bp.alt_response(401, response="DEFAULT_ERROR")
+@bp.alt_response(403, response="DEFAULT_ERROR")
 @bp.alt_response(404, response="DEFAULT_ERROR")
 @bp.alt_response(409, response="DEFAULT_ERROR")
-@bp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
+@bp.doc(security=[{"partnerKey": []}],
+        parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
                      "schema": {"type": "string", "maxLength": 80},
                      "description": "a retried request with the same key returns the same "
-                                    "booking"}])
+                                    "booking; keys are scoped to the API client"}])
 def book(data):
-    """Book a slot for a citizen (for the national portal, a call centre …)."""
+    """Book a slot for a citizen, as a registered partner (national portal, call centre …).
+
+    Needs `Authorization: Bearer <key>` of an API client; it books only at the halls the
+    client was allowed. Citizens book through the web form.
+    """
+    client = _api_client()
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and not 1 <= len(key) <= 80:
         abort(422, message="Idempotency-Key: 1 to 80 characters.")
     begin_write(db.session)            # before any read: nothing loaded expires at BEGIN
     try:
         offering = _bookable(data["mpp"], data["service"])
+        if not client.may_book_at(offering.mpp_id):
+            abort(403, message="This API client may not book at this MPP.")
+        now = clock.now()
         citizen = booking.Citizen(name=data["name"].strip(),
-                                  nik=parse_nik(data["nik"], date.today()),
+                                  nik=parse_nik(data["nik"], clock.local_day(offering.mpp, now)),
                                   phone=parse_phone(data["phone"]), email=data["email"])
         nik_key = current_app.config["NIK_HMAC_KEY"]
         appointment, _ = booking.book_appointment(
             db.session, offering, booking.slot_at(db.session, offering, data["start"]),
-            citizen, _now(), nik_key, current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"],
-            idempotency_key=key,
+            citizen, now, nik_key, current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"],
+            api_client_id=client.id, idempotency_key=key,
             fingerprint=booking.request_fingerprint(offering, data["start"], citizen, nik_key))
         answer = _appointment_json(appointment)     # before the commit expires the rows
     except Exception:
@@ -156,6 +201,6 @@ def _appointment_json(appointment):
     mpp = appointment.offering.mpp
     return {"code": appointment.code, "status": appointment.status.value, "mpp": mpp.slug,
             "service": appointment.service.slug,
-            "start": booking.to_local(mpp, appointment.slot.starts_at),
-            "end": booking.to_local(mpp, appointment.slot.ends_at), "name": appointment.name,
+            "start": clock.to_local(mpp, appointment.slot.starts_at),
+            "end": clock.to_local(mpp, appointment.slot.ends_at), "name": appointment.name,
             "nik": masked_nik(appointment.nik_last4), "phone": masked_phone(appointment.phone)}

@@ -3,7 +3,7 @@ from datetime import timezone
 
 from icalendar import Calendar, Event
 
-from .operations import to_local
+from ..clock import to_local
 
 
 def appointment_ics(appointment):

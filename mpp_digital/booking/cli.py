@@ -1,10 +1,11 @@
 """`flask booking generate-slots` and `flask booking misfits`."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .. import clock
 from ..catalogue.models import Mpp, Offering
 from ..extensions import begin_write, db
 from ..filters import code_groups
@@ -25,11 +26,11 @@ def _offerings(mpp_slug):
 @click.option("--days", type=int, help="Days ahead; default each offering's booking horizon.")
 def generate_slots_command(mpp_slug, days):
     """Create or update slots from the current schedules; booked slots are never deleted."""
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     begin_write(db.session)
     offerings = _offerings(mpp_slug)
     for offering in offerings:
-        today = ops.local_day(offering.mpp, now)
+        today = clock.local_day(offering.mpp, now)
         ops.generate_slots(db.session, offering, today,
                            today + timedelta(days=days if days is not None
                                              else offering.horizon_days))
@@ -44,7 +45,7 @@ def _print_misfits(mpp_slug):
     if misfits:
         click.echo(f"{len(misfits)} bookings no longer fit the schedule; move or cancel them:")
     for appointment in misfits:
-        starts = ops.to_local(appointment.offering.mpp, appointment.slot.starts_at)
+        starts = clock.to_local(appointment.offering.mpp, appointment.slot.starts_at)
         click.echo(f"  {code_groups(appointment.code)}  {appointment.offering.mpp.slug}  "
                    f"{appointment.service.slug}  {starts:%Y-%m-%d %H:%M}  {appointment.name}")
 

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, StringField, TelField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..validation import AsciiDigits, CodeText
 from .nik import NikInvalid, parse_nik
 from .phone import PhoneInvalid, parse_phone
 
@@ -59,15 +60,21 @@ class BookingForm(CitizenFields, FlaskForm):
             raise ValidationError(_l("Tulis alamat email yang benar, atau kosongkan."))
 
 
+CODE_MESSAGE = _l("Kode janji hanya berisi huruf dan angka, mis. 7K3Q-9XZ2-AB.")
+LAST4_MESSAGE = _l("Tulis 4 angka terakhir NIK, angka 0 sampai 9.")
+
+
 class LookupForm(FlaskForm):
     code = StringField(_l("Kode janji"), validators=[InputRequired(_l("Tulis kode janji.")),
-                                                     Length(min=6, max=20)],
+                                                     Length(min=6, max=20),
+                                                     CodeText(CODE_MESSAGE)],
                        description=_l("Tertulis di halaman bukti janji, mis. 7K3Q-9XZ2-AB."),
                        render_kw={"autocomplete": "off", "spellcheck": "false",
                                   "autocapitalize": "characters"})
     last4 = StringField(_l("4 angka terakhir NIK"),
                         validators=[InputRequired(_l("Tulis 4 angka terakhir NIK.")),
-                                    Length(min=4, max=4, message=_l("Tepat 4 angka."))],
+                                    Length(min=4, max=4, message=_l("Tepat 4 angka.")),
+                                    AsciiDigits(LAST4_MESSAGE, length=4)],
                         render_kw={"inputmode": "numeric", "autocomplete": "off",
                                    "maxlength": "4"})
 

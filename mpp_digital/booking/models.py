@@ -64,7 +64,9 @@ class Appointment(db.Model):
     nik_seat: Mapped[int]
     phone: Mapped[str] = mapped_column(String(16))
     email: Mapped[str | None] = mapped_column(String(254))
-    idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    # Booked through the API by this partner; its Idempotency-Keys are its own.
+    api_client_id: Mapped[int | None] = mapped_column(ForeignKey("api_client.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(80))
     request_hash: Mapped[str | None] = mapped_column(String(64))
     reschedules: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
@@ -81,6 +83,9 @@ class Appointment(db.Model):
               sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
         Index("uq_appointment_active_nik_seat", "nik_hmac", "nik_seat", unique=True,
               sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+        UniqueConstraint("api_client_id", "idempotency_key"),
+        CheckConstraint("idempotency_key IS NULL OR api_client_id IS NOT NULL",
+                        name="idempotency_key_has_client"),
         CheckConstraint("nik_seat >= 1", name="nik_seat_positive"),
         CheckConstraint("reschedules BETWEEN 0 AND 1", name="reschedule_once"),
         CheckConstraint("length(nik_last4) = 4", name="nik_last4_length"),

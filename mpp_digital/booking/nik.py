@@ -15,6 +15,8 @@ from importlib.resources import files
 
 from flask_babel import lazy_gettext as _l
 
+from ..validation import is_ascii_digits
+
 _SEPARATORS = re.compile(r"[\s.\-]")
 
 
@@ -65,7 +67,7 @@ def birth_date(digits, today):
 def parse_nik(text, today):
     """Accept "3201 0101 9000 0001" or with dots and dashes; raise NikInvalid with a reason."""
     digits = _SEPARATORS.sub("", text or "")
-    if not digits.isdigit() or len(digits) != 16:
+    if not is_ascii_digits(digits, 16):
         raise NikInvalid(_l("NIK terdiri dari 16 angka, seperti tertulis di KTP atau KK."))
     if digits[:4] not in regency_codes():
         raise NikInvalid(_l("Empat angka pertama NIK bukan kode kabupaten/kota yang dikenal."))

@@ -9,7 +9,6 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
@@ -18,14 +17,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..catalogue.models import Mpp, Offering
+from ..clock import local_day, to_local, utc, zone
 from ..catalogue.operations import closures_for, offering_hours, public_holiday
 from ..catalogue.schedule import day_status
 from ..errors import DomainError
+from ..validation import is_ascii_digits
 from .availability import bookable, day_plan
 from .models import Appointment, AppointmentStatus, Slot, SlotDay
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"     # no 0/O, 1/I/L, U
 CODE_LENGTH = 10
+_CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 class BookingRefused(DomainError):
@@ -60,23 +62,6 @@ class Citizen:
     nik: object            # booking.nik.Nik
     phone: str             # +62…
     email: str | None = None
-
-
-def utc(dt):
-    """A naive UTC datetime, as the database keeps them."""
-    return dt.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def zone(mpp):
-    return ZoneInfo(mpp.timezone)
-
-
-def local_day(mpp, now):
-    return now.astimezone(zone(mpp)).date()
-
-
-def to_local(mpp, naive_utc):
-    return naive_utc.replace(tzinfo=timezone.utc).astimezone(zone(mpp))
 
 
 # --- slots ---------------------------------------------------------------------------------
@@ -217,7 +202,8 @@ def new_code():
 
 
 def normalise_code(text):
-    return "".join(ch for ch in (text or "").upper() if ch.isalnum())[:CODE_LENGTH + 2]
+    """The code as stored: ASCII letters and digits only, upper case ("7k3q-9xz2" → "7K3Q9XZ2")."""
+    return "".join(ch for ch in (text or "").upper() if ch in _CODE_CHARS)[:CODE_LENGTH + 2]
 
 
 def request_fingerprint(offering, starts_at, citizen, nik_key):
@@ -248,14 +234,26 @@ def _check_slot(offering, slot, now):
                              "Pilih jadwal lain."))
 
 
+def _earlier(session, api_client_id, idempotency_key):
+    """The booking this partner already made with this Idempotency-Key, if any."""
+    if not idempotency_key:
+        return None
+    return session.scalar(select(Appointment).where(
+        Appointment.api_client_id == api_client_id,
+        Appointment.idempotency_key == idempotency_key))
+
+
 def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
-                     idempotency_key=None, fingerprint=None):
-    """Book one seat of `slot` for `citizen`; returns (appointment, created)."""
-    if idempotency_key:
-        earlier = session.scalar(select(Appointment)
-                                 .where(Appointment.idempotency_key == idempotency_key))
-        if earlier is not None:
-            return _replay(earlier, fingerprint), False
+                     api_client_id=None, idempotency_key=None, fingerprint=None):
+    """Book one seat of `slot` for `citizen`; returns (appointment, created).
+
+    An API partner's Idempotency-Key is scoped to that partner: another partner's key of the
+    same text is a different request."""
+    if idempotency_key and api_client_id is None:
+        raise ValueError("an Idempotency-Key belongs to an API client")
+    earlier = _earlier(session, api_client_id, idempotency_key)
+    if earlier is not None:
+        return _replay(earlier, fingerprint), False
     _check_slot(offering, slot, now)
     nik_hmac = citizen.nik.keyed_hash(nik_key)
     expire_past(session, nik_hmac, now)
@@ -274,18 +272,17 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
                     service_id=offering.service_id, status=AppointmentStatus.ACTIVE,
                     name=citizen.name, nik_hmac=nik_hmac, nik_last4=citizen.nik.last4,
                     nik_seat=seat, phone=citizen.phone, email=citizen.email,
-                    idempotency_key=idempotency_key, request_hash=fingerprint,
+                    api_client_id=api_client_id, idempotency_key=idempotency_key,
+                    request_hash=fingerprint,
                     created_at=utc(now))
                 session.add(appointment)
                 session.flush()
             session.refresh(slot)
             return appointment, True
         except IntegrityError:
-            if idempotency_key:
-                earlier = session.scalar(select(Appointment)
-                                         .where(Appointment.idempotency_key == idempotency_key))
-                if earlier is not None:
-                    return _replay(earlier, fingerprint), False
+            earlier = _earlier(session, api_client_id, idempotency_key)
+            if earlier is not None:
+                return _replay(earlier, fingerprint), False
     raise LimitReached(_l("Permintaan yang sama sedang diproses. Coba lagi sebentar lagi."))
 
 
@@ -322,8 +319,9 @@ def find_appointment(session, code, last4):
         Appointment.code == normalise_code(code)).options(
         selectinload(Appointment.slot), selectinload(Appointment.offering)
         .selectinload(Offering.mpp).selectinload(Mpp.region)))
-    if appointment is None or not hmac.compare_digest(appointment.nik_last4,
-                                                      (last4 or "").strip()):
+    last4 = (last4 or "").strip()
+    if appointment is None or not is_ascii_digits(last4, 4) \
+            or not hmac.compare_digest(appointment.nik_last4, last4):
         raise AppointmentNotFound(_l("Kode janji atau 4 angka terakhir NIK tidak cocok."))
     return appointment
 

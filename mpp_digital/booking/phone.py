@@ -3,6 +3,8 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from ..validation import is_ascii_digits
+
 
 class PhoneInvalid(ValueError):
     pass
@@ -17,6 +19,6 @@ def parse_phone(text):
         digits = digits[2:]
     elif digits.startswith("0"):
         digits = digits[1:]
-    if not digits.isdigit() or not digits.startswith("8") or not 9 <= len(digits) <= 12:
+    if not is_ascii_digits(digits) or not digits.startswith("8") or not 9 <= len(digits) <= 12:
         raise PhoneInvalid(_l("Tulis nomor ponsel Indonesia, misalnya 0812 3456 7890."))
     return "+62" + digits

@@ -1,14 +1,16 @@
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask import (Blueprint, abort, current_app, make_response, redirect, render_template,
                    request, session, url_for)
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from .. import clock
 from ..catalogue import operations as catalogue
 from ..errors import DomainError
 from ..extensions import begin_write, db, limiter
-from ..filters import clock
+from ..filters import clock as wall_clock
+from ..validation import parse_id
 from . import operations as ops
 from .calendar import appointment_ics
 from .forms import BookingForm, ConfirmForm, LookupForm, RescheduleForm
@@ -16,10 +18,6 @@ from .models import Appointment, Slot
 
 bp = Blueprint("booking", __name__)
 SESSION_KEY = "appointment"
-
-
-def _now():
-    return datetime.now(timezone.utc)
 
 
 def _bookable_offering(slug, service):
@@ -31,12 +29,12 @@ def _bookable_offering(slug, service):
 
 def _ensure_slots(offering):
     """Generate missing days; a POST does it inside the write transaction it already began."""
-    if ops.missing_days(db.session, offering, _now()):
+    if ops.missing_days(db.session, offering, clock.now()):
         if request.method == "POST":
-            ops.ensure_slots(db.session, offering, _now())
+            ops.ensure_slots(db.session, offering, clock.now())
             return
         begin_write(db.session)
-        ops.ensure_slots(db.session, offering, _now())
+        ops.ensure_slots(db.session, offering, clock.now())
         db.session.commit()
 
 
@@ -48,7 +46,7 @@ def _parse_day(text):
 
 
 def _slot_choices(offering, slots):
-    return [SelectChoice(str(s.id), clock(ops.to_local(offering.mpp, s.starts_at).time()))
+    return [SelectChoice(str(s.id), wall_clock(clock.to_local(offering.mpp, s.starts_at).time()))
             for s in slots]
 
 
@@ -58,7 +56,7 @@ def days(slug, service):
     _ensure_slots(offering)
     return render_template("booking/days.html", offering=offering, mpp=offering.mpp,
                            service=offering.service,
-                           days=ops.available_days(db.session, offering, _now()))
+                           days=ops.available_days(db.session, offering, clock.now()))
 
 
 def _booking_limit():
@@ -73,9 +71,9 @@ def book(slug, service, day):
     offering = _bookable_offering(slug, service)
     day = _parse_day(day)
     _ensure_slots(offering)
-    now = _now()
+    now = clock.now()
     slots = ops.free_slots(db.session, offering, day, now)
-    form = BookingForm(today=ops.local_day(offering.mpp, now),
+    form = BookingForm(today=clock.local_day(offering.mpp, now),
                        slot_choices=_slot_choices(offering, slots))
     refusal = None
     if form.validate_on_submit():
@@ -93,7 +91,7 @@ def book(slug, service, day):
 
 
 def _book(offering, form, now):
-    slot_id = int(form.slot.data) if form.slot.data.isdigit() else 0
+    slot_id = parse_id(form.slot.data) or 0
     citizen = ops.Citizen(name=form.name.data.strip(), nik=form.nik.parsed,
                           phone=form.phone.parsed, email=form.email.data or None)
     appointment, _ = ops.book_appointment(
@@ -122,8 +120,8 @@ def appointment():
     offering = appointment.offering
     return render_template("booking/appointment.html", appointment=appointment,
                            offering=offering, mpp=offering.mpp, service=appointment.service,
-                           starts_at=ops.to_local(offering.mpp, appointment.slot.starts_at),
-                           can_reschedule=ops.can_reschedule(appointment, _now()),
+                           starts_at=clock.to_local(offering.mpp, appointment.slot.starts_at),
+                           can_reschedule=ops.can_reschedule(appointment, clock.now()),
                            form=ConfirmForm())
 
 
@@ -167,7 +165,7 @@ def cancel():
         return redirect(url_for(".lookup"))
     begin_write(db.session)
     try:
-        ops.cancel_appointment(db.session, appointment, _now())
+        ops.cancel_appointment(db.session, appointment, clock.now())
     except DomainError:
         db.session.rollback()
     else:
@@ -178,18 +176,18 @@ def cancel():
 @bp.get("/janji/ubah")
 def reschedule_days():
     appointment = _session_appointment()
-    if appointment is None or not ops.can_reschedule(appointment, _now()):
+    if appointment is None or not ops.can_reschedule(appointment, clock.now()):
         return redirect(url_for(".appointment"))
     _ensure_slots(appointment.offering)
     return render_template("booking/reschedule_days.html", appointment=appointment,
                            mpp=appointment.offering.mpp,
-                           days=ops.available_days(db.session, appointment.offering, _now()))
+                           days=ops.available_days(db.session, appointment.offering, clock.now()))
 
 
 @bp.route("/janji/ubah/<day>", methods=["GET", "POST"])
 def reschedule(day):
     appointment = _session_appointment()
-    now = _now()
+    now = clock.now()
     if appointment is None or not ops.can_reschedule(appointment, now):
         return redirect(url_for(".appointment"))
     day = _parse_day(day)
@@ -201,7 +199,7 @@ def reschedule(day):
     if form.validate_on_submit():
         begin_write(db.session)
         appointment = _session_appointment()
-        slot_id = int(form.slot.data) if form.slot.data.isdigit() else 0
+        slot_id = parse_id(form.slot.data) or 0
         try:
             ops.reschedule_appointment(db.session, appointment,
                                        db.session.get(Slot, slot_id), now)

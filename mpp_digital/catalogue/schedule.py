@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date, time
 
 _DAY_RANGE = re.compile(r"^([1-7])(?:-([1-7]))?$")
-_INTERVAL = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)-([01]?\d|2[0-4])[:.]([0-5]\d)$")
+_INTERVAL = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])"
+                       r"-([01]?[0-9]|2[0-4])[:.]([0-5][0-9])$")
 
 
 @dataclass(frozen=True, order=True)

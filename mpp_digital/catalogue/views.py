@@ -1,16 +1,12 @@
-from datetime import datetime, timezone
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
+from .. import clock
 from . import operations as ops
 from .forms import RegionSearchForm
 
 bp = Blueprint("catalogue", __name__)
-
-
-def _now():
-    return datetime.now(timezone.utc)
 
 
 @bp.get("/")
@@ -49,7 +45,7 @@ def mpp(slug):
     mpp = ops.get_mpp(slug)
     language = str(get_locale())
     return render_template("catalogue/mpp.html", mpp=mpp,
-                           today=ops.hall_day(mpp, _now(), language),
+                           today=ops.hall_day(mpp, clock.now(), language),
                            week=ops.group_by_hours(ops.intervals(mpp.hours)),
                            agencies=ops.agencies_at(mpp))
 
@@ -60,7 +56,7 @@ def offering(slug, service):
     hours = ops.offering_hours(offering)
     return render_template("catalogue/offering.html", offering=offering, mpp=offering.mpp,
                            service=offering.service, week=ops.group_by_hours(hours),
-                           days=ops.next_days(offering.mpp, _now(), str(get_locale()),
+                           days=ops.next_days(offering.mpp, clock.now(), str(get_locale()),
                                               hours=hours),
                            elsewhere=ops.mpps_offering(offering.service,
                                                        exclude=offering.mpp))

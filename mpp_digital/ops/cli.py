@@ -32,7 +32,7 @@ def restore_command(source, yes):
     db.engine.dispose()
     try:
         backups.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
-    except backups.NotSqlite as refused:
+    except (backups.NotSqlite, backups.RestoreRefused) as refused:
         raise click.ClickException(str(refused))
     click.echo(f"Restored from {source}. Rebuild the search index: flask search reindex")
 

@@ -13,8 +13,10 @@ from datetime import datetime, timezone
 
 from flask import g, request
 
+from ..errors import route
+
 log = logging.getLogger("mpp_digital.requests")
-SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 class JsonFormatter(logging.Formatter):
@@ -37,16 +39,15 @@ def init_app(app):
     def start():
         g.started = time.perf_counter()
         given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if SAFE_ID.match(given) else uuid.uuid4().hex
+        g.request_id = given if SAFE_ID.fullmatch(given) else uuid.uuid4().hex
 
     @app.after_request
     def finish(response):
         if "request_id" not in g:      # answered by an earlier before-request (HTTPS redirect)
             start()
         response.headers["X-Request-ID"] = g.request_id
-        rule = request.url_rule.rule if request.url_rule else "(no route)"
         log.info("request", extra={"fields": {
-            "request_id": g.request_id, "method": request.method, "route": rule,
+            "request_id": g.request_id, "method": request.method, "route": route(),
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - g.started) * 1000, 1)}})
         return response

@@ -1,5 +1,6 @@
 """Security headers through Flask-Talisman: a CSP with no inline script or style, no framing,
 HSTS and secure cookies when the site runs behind TLS (production)."""
+from flask import request
 from flask_talisman import Talisman
 
 talisman = Talisman()
@@ -26,3 +27,11 @@ def init_app(app):
     if production:
         app.config["SESSION_COOKIE_SECURE"] = True      # read by every cookie the app sets
         app.config["REMEMBER_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"   # URLs built outside a request
+
+    @app.after_request
+    def staff_pages_are_not_kept(response):
+        """Staff pages show citizens' names, comments and the audit log: no cache keeps them."""
+        if request.path == "/staf" or request.path.startswith("/staf/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response

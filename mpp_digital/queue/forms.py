@@ -3,6 +3,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from ..booking.forms import CODE_MESSAGE, LAST4_MESSAGE
+from ..validation import AsciiDigits, CodeText
+
 
 class KioskTicketForm(FlaskForm):
     queue = RadioField(_l("Layanan yang Anda perlukan"),
@@ -14,8 +17,15 @@ class KioskTicketForm(FlaskForm):
 
 class CheckInForm(FlaskForm):
     code = StringField(_l("Kode janji"), validators=[InputRequired(_l("Tulis kode janji.")),
-                                                     Length(min=6, max=20)],
+                                                     Length(min=6, max=20),
+                                                     CodeText(CODE_MESSAGE)],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters"})
+    last4 = StringField(_l("4 angka terakhir NIK"),
+                        validators=[InputRequired(_l("Tulis 4 angka terakhir NIK.")),
+                                    Length(min=4, max=4, message=_l("Tepat 4 angka.")),
+                                    AsciiDigits(LAST4_MESSAGE, length=4)],
+                        render_kw={"inputmode": "numeric", "autocomplete": "off",
+                                   "maxlength": "4"})
 
 
 class ActionForm(FlaskForm):

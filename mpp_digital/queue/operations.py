@@ -4,6 +4,7 @@ Numbers come from one counter row per (queue, day), incremented in the ticket's 
 transaction; a ticket is claimed by a counter with a guarded UPDATE, so two counters never call
 the same one. Every transition is a TicketEvent, and every staff action is audited.
 """
+import hmac
 import secrets
 import statistics
 from datetime import timedelta, timezone
@@ -15,9 +16,11 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.operations import audit
 from ..booking.models import Appointment, AppointmentStatus
-from ..booking.operations import local_day, normalise_code, to_local, utc
+from ..booking.operations import normalise_code
+from ..clock import local_day, utc
 from ..catalogue.models import Offering, Queue
 from ..errors import DomainError, NotFound
+from ..validation import is_ascii_digits
 from .models import EventKind, Ticket, TicketEvent, TicketNumber, TicketStatus
 from .ordering import Policy, Waiting, order
 
@@ -67,40 +70,53 @@ def issue_ticket(session, queue, now, priority=False, appointment=None, due_at=N
     return ticket
 
 
-def check_in(session, mpp, code, now, before=timedelta(minutes=30), after=timedelta(minutes=10)):
-    """Turn a booking into a ticket, within its check-in window; refuse with what to do."""
+def check_in_refused(before_minutes, after_minutes):
+    """The one answer to every refused check-in: it tells nobody whether a code exists."""
+    return CheckInRefused(_l(
+        "Check-in tidak dapat dilakukan. Periksa kode janji dan 4 angka terakhir NIK. Check-in "
+        "dibuka %(before)d menit sebelum jadwal sampai %(after)d menit sesudahnya; di luar itu, "
+        "atau bila janji sudah diproses, ambil nomor antrean biasa di MPP.",
+        before=before_minutes, after=after_minutes))
+
+
+def check_in(session, mpp, code, last4, now, before=timedelta(minutes=30),
+             after=timedelta(minutes=10)):
+    """Turn a booking into a ticket within its check-in window: (ticket, created).
+
+    The booking code and the NIK's last 4 digits must match. A booking already checked in
+    returns its ticket with created=False: the caller hands it only to whoever made it. Every
+    refusal is the same CheckInRefused.
+    """
+    refused = check_in_refused(int(before.total_seconds() // 60),
+                               int(after.total_seconds() // 60))
     appointment = session.scalar(
         select(Appointment).join(Appointment.offering)
         .where(Appointment.code == normalise_code(code), Offering.mpp_id == mpp.id)
         .options(selectinload(Appointment.slot), selectinload(Appointment.offering)))
-    if appointment is None or appointment.status not in (AppointmentStatus.ACTIVE,
-                                                         AppointmentStatus.CHECKED_IN):
-        raise CheckInRefused(_l("Kode janji tidak ditemukan di MPP ini. Periksa kodenya, atau "
-                                "ambil nomor antrean biasa."))
+    last4 = (last4 or "").strip()
+    if appointment is None or not is_ascii_digits(last4, 4) \
+            or not hmac.compare_digest(appointment.nik_last4, last4):
+        raise refused
     if appointment.status == AppointmentStatus.CHECKED_IN:
-        return session.scalar(select(Ticket).where(Ticket.appointment_id == appointment.id))
+        ticket = session.scalar(select(Ticket).where(Ticket.appointment_id == appointment.id))
+        if ticket is None:
+            raise refused
+        return ticket, False
     starts = appointment.slot.starts_at.replace(tzinfo=timezone.utc)
-    if now < starts - before:
-        opens = to_local(mpp, utc(starts - before))
-        raise CheckInRefused(_l("Terlalu awal. Silakan check-in mulai pukul %(time)s.",
-                                time=opens.strftime("%H.%M")))
-    if now > starts + after:
-        raise CheckInRefused(_l("Jadwal janji Anda sudah lewat lebih dari %(minutes)d menit. "
-                                "Silakan ambil nomor antrean biasa.",
-                                minutes=int(after.total_seconds() // 60)))
     queue = appointment.offering.queue
-    if queue is None:
-        raise CheckInRefused(_l("Layanan ini belum punya antrean. Tanyakan ke petugas."))
+    if appointment.status != AppointmentStatus.ACTIVE or queue is None \
+            or not starts - before <= now <= starts + after:
+        raise refused
     claimed = session.execute(
         update(Appointment).where(Appointment.id == appointment.id,
                                   Appointment.status == AppointmentStatus.ACTIVE)
         .values(status=AppointmentStatus.CHECKED_IN)
         .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
-        raise CheckInRefused(_l("Janji ini sudah diproses."))
+        raise refused
     session.refresh(appointment)
     return issue_ticket(session, queue, now, appointment=appointment,
-                        due_at=appointment.slot.starts_at)
+                        due_at=appointment.slot.starts_at), True
 
 
 def ticket_by_token(session, token):

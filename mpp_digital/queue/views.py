@@ -1,19 +1,27 @@
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
-                   render_template, request, url_for)
+                   render_template, request, session, url_for)
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from .. import clock
+from ..accounts import devices
+from ..accounts.models import DeviceKind
 from ..accounts.operations import can_use_counter
 from ..catalogue import operations as catalogue
 from ..catalogue.models import Counter, Queue
 from ..errors import DomainError
-from ..extensions import begin_write, db
+from ..extensions import begin_write, db, limiter
+from ..filters import clock as wall_clock
+from ..filters import tz_abbr
+from ..validation import parse_id
 from . import operations as ops
 from .forms import ActionForm, CallForm, CheckInForm, KioskTicketForm, TransferForm
 from .models import Ticket
@@ -22,15 +30,60 @@ from .ordering import Policy
 bp = Blueprint("queue", __name__)
 
 
-def _now():
-    return datetime.now(timezone.utc)
-
-
 def _policy():
     return Policy(priority_boost=timedelta(minutes=current_app.config["PRIORITY_BOOST_MINUTES"]))
 
 
 # --- the kiosk and the citizen's ticket ----------------------------------------------------
+#
+# Tickets come only from this hall's enrolled kiosk or its staff, during opening hours, under
+# a per-device and a per-hall cap counted per ticket issued. Anyone may check a booking in
+# within its window with the booking code and the NIK's last 4 digits, throttled per address.
+
+SESSION_TICKETS = "tiket_saya"     # tokens of the tickets this browser checked in (a few)
+
+
+def _issuer(mpp):
+    """"device:<id>" or "user:<id>" when this request may issue tickets at `mpp`, else None."""
+    device = devices.current_device(db.session)
+    if device is not None and device.mpp_id == mpp.id and device.kind == DeviceKind.KIOSK:
+        return f"device:{device.id}"
+    if current_user.is_authenticated and current_user.mpp_id == mpp.id:
+        return f"user:{current_user.id}"
+    return None
+
+
+def _issuer_key():
+    """The rate-limit key of who asks: the enrolled device, the member of staff, or the address."""
+    device = devices.current_device(db.session)
+    if device is not None:
+        return f"device:{device.id}"
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"address:{get_remote_address()}"
+
+
+def _hall_key():
+    return f"hall:{request.view_args.get('slug', '')}"
+
+
+def _issued(response):
+    return response.status_code == 302
+
+
+def _device_limit():
+    return current_app.config["KIOSK_DEVICE_RATE_LIMIT"]
+
+
+def _hall_limit():
+    return current_app.config["KIOSK_HALL_RATE_LIMIT"]
+
+
+def _check_in_limit():
+    if devices.current_device(db.session) is not None:
+        return current_app.config["KIOSK_CHECK_IN_RATE_LIMIT"]
+    return current_app.config["CHECK_IN_RATE_LIMIT"]
+
 
 def _kiosk_form(mpp):
     form = KioskTicketForm(prefix="t")
@@ -38,48 +91,75 @@ def _kiosk_form(mpp):
     return form
 
 
-def _kiosk(mpp, form, check_in_form, refusal=None, status=200):
-    return render_template("queue/kiosk.html", mpp=mpp, form=form, check_in=check_in_form,
-                           refusal=refusal), status
+def _kiosk(mpp, form=None, check_in_form=None, refusal=None, check_in_refusal=None,
+           status=200):
+    may_issue = _issuer(mpp) is not None
+    if may_issue and form is None:
+        form = _kiosk_form(mpp)
+    return render_template("queue/kiosk.html", mpp=mpp, form=form if may_issue else None,
+                           check_in=check_in_form or CheckInForm(prefix="c"), refusal=refusal,
+                           check_in_refusal=check_in_refusal), status
+
+
+def _closed_message(mpp, now):
+    day = catalogue.hall_day(mpp, now, str(get_locale()))
+    if not day.status.is_open:
+        return _l("MPP tutup hari ini. Nomor antrean diambil pada hari dan jam buka.")
+    hours = ", ".join(f"{wall_clock(o)}–{wall_clock(c)}" for o, c in day.status.spans)
+    return _l("MPP sedang tutup. Nomor antrean dapat diambil pada jam buka hari ini: "
+              "%(hours)s %(zone)s.", hours=hours, zone=tz_abbr(mpp.timezone))
 
 
 @bp.get("/mpp/<slug>/kiosk")
 def kiosk(slug):
-    mpp = catalogue.get_mpp(slug)
-    return _kiosk(mpp, _kiosk_form(mpp), CheckInForm(prefix="c"))
+    return _kiosk(catalogue.get_mpp(slug))
 
 
 @bp.post("/mpp/<slug>/kiosk/ambil")
+@limiter.limit(_hall_limit, key_func=_hall_key, deduct_when=_issued)
+@limiter.limit(_device_limit, key_func=_issuer_key, deduct_when=_issued)
 def take_ticket(slug):
     begin_write(db.session)
     mpp = catalogue.get_mpp(slug)
+    if _issuer(mpp) is None:
+        return _kiosk(mpp, status=403)
     form = _kiosk_form(mpp)
     if not form.validate_on_submit():
-        return _kiosk(mpp, form, CheckInForm(prefix="c"), status=422)
-    queue = db.session.get(Queue, int(form.queue.data))
-    ticket = ops.issue_ticket(db.session, queue, _now(), priority=form.priority.data)
+        return _kiosk(mpp, form, status=422)
+    now = clock.now()
+    if not catalogue.hall_day(mpp, now, str(get_locale())).open_now:
+        return _kiosk(mpp, form, refusal=_closed_message(mpp, now), status=409)
+    queue = db.session.get(Queue, parse_id(form.queue.data))
+    ticket = ops.issue_ticket(db.session, queue, now, priority=form.priority.data)
     token = ticket.token
     db.session.commit()
     return redirect(url_for(".ticket_print", token=token))
 
 
 @bp.post("/mpp/<slug>/kiosk/check-in")
+@limiter.limit(_check_in_limit, key_func=_issuer_key)
 def check_in(slug):
     begin_write(db.session)
     mpp = catalogue.get_mpp(slug)
     form = CheckInForm(prefix="c")
     if not form.validate_on_submit():
-        return _kiosk(mpp, _kiosk_form(mpp), form, status=422)
+        return _kiosk(mpp, check_in_form=form, status=422)
     config = current_app.config
+    mine = session.get(SESSION_TICKETS, [])
     try:
-        ticket = ops.check_in(db.session, mpp, form.code.data, _now(),
-                              timedelta(minutes=config["CHECK_IN_BEFORE_MINUTES"]),
-                              timedelta(minutes=config["CHECK_IN_AFTER_MINUTES"]))
+        ticket, created = ops.check_in(
+            db.session, mpp, form.code.data, form.last4.data, clock.now(),
+            timedelta(minutes=config["CHECK_IN_BEFORE_MINUTES"]),
+            timedelta(minutes=config["CHECK_IN_AFTER_MINUTES"]))
+        if not created and ticket.token not in mine:
+            raise ops.check_in_refused(config["CHECK_IN_BEFORE_MINUTES"],
+                                       config["CHECK_IN_AFTER_MINUTES"])
     except DomainError as exc:
         db.session.rollback()
-        return _kiosk(mpp, _kiosk_form(mpp), form, refusal=exc.message, status=409)
+        return _kiosk(mpp, check_in_form=form, check_in_refusal=exc.message, status=409)
     token = ticket.token
     db.session.commit()
+    session[SESSION_TICKETS] = ([token] + [t for t in mine if t != token])[:5]
     return redirect(url_for(".ticket_print", token=token))
 
 
@@ -94,7 +174,7 @@ def ticket_print(token):
 def ticket_status(token):
     ticket = ops.ticket_by_token(db.session, token)
     return render_template("queue/status.html", ticket=ticket, mpp=ticket.queue.mpp,
-                           state=ops.ticket_status(db.session, ticket, _now(), _policy()),
+                           state=ops.ticket_status(db.session, ticket, clock.now(), _policy()),
                            still=request.args.get("diam") == "1")
 
 
@@ -103,14 +183,14 @@ def ticket_status(token):
 @bp.get("/mpp/<slug>/layar")
 def board(slug):
     mpp = catalogue.get_mpp(slug)
-    return render_template("queue/board.html", mpp=mpp, board=ops.board(db.session, mpp,
-                                                                         _now()))
+    return render_template("queue/board.html", mpp=mpp,
+                           board=ops.board(db.session, mpp, clock.now()))
 
 
 @bp.get("/mpp/<slug>/layar.json")
 def board_json(slug):
     mpp = catalogue.get_mpp(slug)
-    body = json.dumps(ops.board(db.session, mpp, _now()), separators=(",", ":"))
+    body = json.dumps(ops.board(db.session, mpp, clock.now()), separators=(",", ":"))
     etag = hashlib.sha256(body.encode()).hexdigest()[:32]
     if etag in request.if_none_match:
         response = make_response("", 304)
@@ -149,9 +229,9 @@ def staff_home():
 @login_required
 def console(counter_id):
     counter = _counter(counter_id)
-    now = _now()
+    now = clock.now()
     line = ops.in_order(ops.waiting(db.session, [q.id for q in counter.queues],
-                                    ops.local_day(counter.mpp, now)), now, _policy())
+                                    clock.local_day(counter.mpp, now)), now, _policy())
     transfer = TransferForm()
     transfer.queue.choices = [SelectChoice(str(q.id), f"{q.letter} · {q.name}")
                               for q in counter.mpp.queues]
@@ -174,7 +254,7 @@ def act(counter_id, action):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        _do(action, counter, _now())
+        _do(action, counter, clock.now())
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc.message))
@@ -211,14 +291,14 @@ def _do(action, counter, now):
 
 
 def _ticket_of(counter, raw):
-    ticket = db.session.get(Ticket, int(raw)) if raw.isdigit() else None
+    ticket = db.session.get(Ticket, parse_id(raw)) if parse_id(raw) else None
     if ticket is None or ticket.queue.mpp_id != counter.mpp_id:
         abort(404)
     return ticket
 
 
 def _queue_of(counter, raw):
-    queue = db.session.get(Queue, int(raw)) if raw.isdigit() else None
+    queue = db.session.get(Queue, parse_id(raw)) if parse_id(raw) else None
     if queue is None or queue.mpp_id != counter.mpp_id:
         abort(404)
     return queue

@@ -2,14 +2,14 @@
 that tells residents when the hall is quiet."""
 import csv
 import io
-from datetime import datetime, timezone
+import unicodedata
 
 from flask import Blueprint, abort, make_response, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from .. import clock
 from ..accounts.models import Role
-from ..booking.operations import local_day
 from ..catalogue import operations as catalogue
 from ..catalogue.models import Mpp
 from ..extensions import db
@@ -20,9 +20,6 @@ from . import charts
 from . import operations as ops
 
 bp = Blueprint("reports", __name__)
-
-def _now():
-    return datetime.now(timezone.utc)
 
 
 def _hall(slug):
@@ -38,7 +35,7 @@ def _hall(slug):
 
 
 def _period(mpp):
-    today = local_day(mpp, _now()) if mpp else _now().date()
+    today = clock.local_day(mpp, clock.now()) if mpp else clock.now().date()
     return read_period(request.args, today, default_month=True)
 
 
@@ -88,7 +85,9 @@ CSV_KINDS = ("harian", "antrean", "jam", "ikm", "mpp")
 def _safe(value):
     """A cell a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    # NFKC first: a spreadsheet reads fullwidth ＝ ＋ － ＠ as the ASCII signs.
+    first = unicodedata.normalize("NFKC", text[:1])
+    return "'" + text if first in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _summary_cells(s):
@@ -155,7 +154,7 @@ def export(kind):
 @bp.get("/mpp/<slug>/waktu-tunggu")
 def best_time(slug):
     mpp = catalogue.get_mpp(slug)
-    today = local_day(mpp, _now())
+    today = clock.local_day(mpp, clock.now())
     lines, since = ops.best_times(db.session, mpp, today)
     index, index_since = survey.latest_index(db.session, mpp.id, today)
     return render_template("reports/best_time.html", mpp=mpp, lines=lines, since=since,

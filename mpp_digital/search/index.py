@@ -17,7 +17,7 @@ import shutil
 import threading
 import time
 from collections import OrderedDict
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask_babel import force_locale
@@ -29,6 +29,8 @@ from whoosh.util.filelock import FileLock
 
 from ..catalogue.models import CATEGORIES, Mpp, OnlineMode, Offering, Service
 from ..extensions import db
+from .. import clock
+from ..validation import is_ascii_digits
 from .analysis import indonesian_analyzer, plain_analyzer
 from .models import CatalogueChange
 
@@ -96,7 +98,7 @@ def _services_query():
 
 
 def _now():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return clock.utc(clock.now())
 
 
 class SearchIndex:
@@ -159,7 +161,7 @@ class SearchIndex:
             applied = session.scalar(select(CatalogueChange.id)
                                      .order_by(CatalogueChange.id.desc()).limit(1)) or 0
             number = 1 + max((int(p.name[4:]) for p in self.folder.glob("gen-*")
-                              if p.name[4:].isdigit()), default=0)
+                              if is_ascii_digits(p.name[4:])), default=0)
             generation = f"gen-{number:06d}"
             path = self.folder / generation
             path.mkdir()

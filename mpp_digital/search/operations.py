@@ -1,8 +1,8 @@
 """Searching the catalogue: the index when it is usable, the database when it is not."""
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from whoosh.highlight import HtmlFormatter, WholeFragmenter
 from whoosh.scoring import BM25F
 
+from .. import clock, throttle
 from ..catalogue.models import Agency, Mpp, Offering, OnlineMode, Region, Service
 from ..errors import DomainError
 from ..extensions import db
@@ -189,6 +190,17 @@ def _search_database(session, request):
 
 # --- what people search for ----------------------------------------------------------------
 
+def first_search_today(client, text, per_client):
+    """True the first time today that `client` (an address) asks `text`, while that client has
+    had fewer than `per_client` searches counted today; the query is keyed by a hash, not kept."""
+    query = hashlib.sha256(" ".join(words(text)).encode()).hexdigest()[:32]
+    if not throttle.allows(per_client, "search-client", client):
+        return False
+    if not throttle.hit("1 per day", "search-query", client, query):
+        return False
+    return throttle.hit(per_client, "search-client", client)
+
+
 def count_search(session, service_id):
     """One more search answered first by this service (no query text is kept)."""
     dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(session.get_bind().dialect.name)
@@ -209,4 +221,4 @@ def most_searched(session, mpp_slug=None, limit=5):
 
 
 def utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return clock.utc(clock.now())

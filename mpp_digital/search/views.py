@@ -1,7 +1,8 @@
 import logging
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
+from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..catalogue import operations as catalogue
@@ -28,12 +29,17 @@ def results():
     page = render_template("search/results.html", form=form, mpp=mpp, outcome=outcome,
                            counts=counts, popular=popular)
     if outcome and outcome.hits:
-        _count(outcome.hits[0].service.id)         # after rendering: the rows stay loaded
+        _count(form.q.data, outcome.hits[0].service.id)   # after rendering: rows stay loaded
     return page
 
 
-def _count(service_id):
-    """Count the answer for "most searched"; best effort, never at the cost of the page."""
+def _count(text, service_id):
+    """Count the answer for "most searched": once per client and query a day, at most
+    SEARCH_COUNTS_PER_CLIENT a day per client, so reloads and scripts cannot move the list;
+    best effort, never at the cost of the page."""
+    if not ops.first_search_today(get_remote_address(), text,
+                                  current_app.config["SEARCH_COUNTS_PER_CLIENT"]):
+        return
     try:
         begin_write(db.session)
         ops.count_search(db.session, service_id)

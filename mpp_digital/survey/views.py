@@ -1,11 +1,10 @@
 """The citizen's rating of a finished visit, and the IKM report an MPP publishes."""
-from datetime import datetime, timezone
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
-from ..booking.operations import local_day
+from .. import clock
 from ..catalogue import operations as catalogue
 from ..errors import DomainError
 from ..extensions import begin_write, db
@@ -15,10 +14,6 @@ from .forms import SurveyForm, read_period
 from .questions import ELEMENTS, GRADE_WORDS
 
 bp = Blueprint("survey", __name__)
-
-
-def _now():
-    return datetime.now(timezone.utc)
 
 
 def _survey_form(ticket):
@@ -70,7 +65,7 @@ def submit(token):
 @bp.get("/mpp/<slug>/ikm")
 def report(slug):
     mpp = catalogue.get_mpp(slug)
-    form, start, end, valid = read_period(request.args, local_day(mpp, _now()))
+    form, start, end, valid = read_period(request.args, clock.local_day(mpp, clock.now()))
     if not valid:
         return render_template("survey/report.html", mpp=mpp, form=form, elements=ELEMENTS,
                                grade_words=GRADE_WORDS, overall=None), 400

@@ -5,7 +5,9 @@ from sqlalchemy import select
 
 from mpp_digital.accounts.models import Role
 from mpp_digital.booking import operations as booking
+from mpp_digital.accounts.devices import add_device
 from mpp_digital.catalogue.models import Closure, OpeningHours
+from mpp_digital.clock import to_local
 from mpp_digital.extensions import db
 
 from ..booking.helpers import citizen, offering
@@ -43,14 +45,15 @@ def furnish(slug, serial):
     clerk = staff(f"petugas{serial}@{slug}.go.id", Role.CLERK, slug=slug)
     appointment = book(slug, serial)
     # The agency stops coming on the booked weekday: the booking no longer fits.
-    booked_day = booking.to_local(hall, appointment.slot.starts_at).isoweekday()
+    booked_day = to_local(hall, appointment.slot.starts_at).isoweekday()
     offer = appointment.offering
     offer.hours = [OpeningHours(weekday=d, opens_at=time(8), closes_at=time(12))
                    for d in range(1, 6) if d != booked_day]
     db.session.flush()
     booking.refresh_schedule(db.session, hall, now())
     assert appointment.slot.retired
-    return {"closure_id": closure.id, "user_id": clerk.id, "appointment_id": appointment.id,
+    device, _ = add_device(db.session, hall, f"Kiosk {serial}", "kiosk", clerk, now())
+    return {"device_id": device.id, "closure_id": closure.id, "user_id": clerk.id, "appointment_id": appointment.id,
             "offering_id": appointment.offering_id,
             "counter_id": sorted(hall.counters, key=lambda c: c.number)[0].id}
 

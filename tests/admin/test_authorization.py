@@ -4,11 +4,12 @@ The table is built from the application's URL map, so a new admin route is cover
 here) without anyone remembering to add it.
 """
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
 
+from mpp_digital.accounts.api_clients import create_api_client
 from mpp_digital.accounts.models import AuditLog, Role
 from mpp_digital.catalogue.models import Agency, Closure, Service
 from mpp_digital.extensions import db
@@ -21,7 +22,8 @@ OWN, FOREIGN = "kota-kediri", "kota-mataram"
 NATIONAL = {"admin.agencies", "admin.agency", "admin.add_agency", "admin.services",
             "admin.service", "admin.new_service", "admin.managers", "admin.add_manager",
             "admin.national_closures", "admin.add_national_closure",
-            "admin.remove_national_closure", "admin.new_mpp"}
+            "admin.remove_national_closure", "admin.new_mpp", "admin.api_clients.index",
+            "admin.api_clients.add", "admin.api_clients.revoke"}
 MANAGERS_AND_ADMINS = {"admin.index", "admin.audit_log", "reports.report", "reports.export"}
 
 
@@ -67,9 +69,11 @@ def test_every_admin_route_for_every_role_and_hall(app, role):
                                    ends_on=date(2030, 3, 1), reason="Cuti bersama uji")
         db.session.add(national_closure)
         db.session.flush()
+        api_client, _ = create_api_client(db.session, "Portal uji", [], True, "5 per minute",
+                                          None, datetime.now(timezone.utc))
         common = {"agency_id": first_id(Agency), "service_id": first_id(Service),
                   "kind": "harian", "closure_id_national": national_closure.id,
-                  "choice": "buka"}
+                  "choice": "buka", "client_id": api_client.id}
         email = None
         if role is not None:
             email = f"{role.value}@uji.test"

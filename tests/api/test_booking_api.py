@@ -1,5 +1,5 @@
 """The booking API for other channels, checked against its OpenAPI document."""
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import pytest
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
+from mpp_digital.accounts.api_clients import create_api_client
 from mpp_digital.booking.models import Appointment, Slot
 from mpp_digital.extensions import db
 
@@ -28,10 +29,23 @@ def _body(slot, serial=1, **changes):
             "phone": "0812 3456 7890", **changes}
 
 
-def _post(client, openapi, body, key=None):
+@pytest.fixture
+def partner(app):
+    """The key of an API client allowed at every hall."""
+    with app.app_context():
+        _, key = create_api_client(db.session, "Portal uji", [], True, "100 per minute", None,
+                                   datetime.now(timezone.utc))
+        db.session.commit()
+    return key
+
+
+def _post(client, openapi, body, key=None, partner=None):
     headers = {"Idempotency-Key": key} if key else {}
+    if partner:
+        headers["Authorization"] = f"Bearer {partner}"
     response = client.post("/api/v1/appointments", json=body, headers=headers)
     # The test client has read the request body; give the validator a fresh copy.
+    # The document requires the partner's key: the validator sees the request as sent.
     sent = Request(EnvironBuilder(method="POST", path="/api/v1/appointments", json=body,
                                   headers=headers, base_url="http://localhost").get_environ())
     openapi.validate_response(WerkzeugOpenAPIRequest(sent), WerkzeugOpenAPIResponse(response))
@@ -57,9 +71,9 @@ def test_slot_queries_answer_as_documented(client, openapi, path, status):
     assert _checked(client, openapi, path).status_code == status
 
 
-def test_booking_returns_201_with_the_code_and_masked_data(app, client, openapi):
+def test_booking_returns_201_with_the_code_and_masked_data(app, client, openapi, partner):
     slot = _first_slot(client, openapi)
-    response = _post(client, openapi, _body(slot))
+    response = _post(client, openapi, _body(slot), partner=partner)
     assert response.status_code == 201
     body = response.get_json()
     assert len(body["code"]) == 10 and body["status"] == "active"
@@ -68,12 +82,12 @@ def test_booking_returns_201_with_the_code_and_masked_data(app, client, openapi)
     assert nik(1, born=date(1991, 2, 3), woman=True) not in response.get_data(as_text=True)
 
 
-def test_a_full_slot_or_a_limit_is_a_409_with_a_reason(app, client, openapi):
+def test_a_full_slot_or_a_limit_is_a_409_with_a_reason(app, client, openapi, partner):
     slot = _first_slot(client, openapi)
-    assert _post(client, openapi, _body(slot, 1)).status_code == 201
-    again = _post(client, openapi, _body(slot, 1))
+    assert _post(client, openapi, _body(slot, 1), partner=partner).status_code == 201
+    again = _post(client, openapi, _body(slot, 1), partner=partner)
     assert again.status_code == 409 and "layanan ini" in again.get_json()["message"]
-    full = _post(client, openapi, _body(slot, 2))
+    full = _post(client, openapi, _body(slot, 2), partner=partner)
     assert full.status_code == 409 and "penuh" in full.get_json()["message"]
 
 
@@ -84,40 +98,46 @@ def test_a_full_slot_or_a_limit_is_a_409_with_a_reason(app, client, openapi):
     ({"mpp": "Kota Kediri"}, "mpp"), ({"extra": 1}, "extra"),
 ])
 def test_bad_input_is_a_422_that_names_the_field_and_writes_nothing(app, client, openapi,
-                                                                     changes, field):
+                                                                     partner, changes, field):
     slot = _first_slot(client, openapi)
-    response = _post(client, openapi, _body(slot, **changes))
+    response = _post(client, openapi, _body(slot, **changes), partner=partner)
     assert response.status_code == 422
     assert field in response.get_json()["errors"]["json"]
     with app.app_context():
         assert db.session.scalar(select(func.count(Appointment.id))) == 0
 
 
-def test_a_start_without_a_slot_is_a_409(client, openapi):
+def test_a_start_without_a_slot_is_a_409(client, openapi, partner):
     slot = _first_slot(client, openapi)
-    response = _post(client, openapi, _body(slot, start=slot["start"].replace(":00+", ":07+")))
+    response = _post(client, openapi, _body(slot, start=slot["start"].replace(":00+", ":07+")),
+                     partner=partner)
     assert response.status_code == 409
 
 
-def test_a_retried_request_with_the_same_key_returns_the_same_booking(app, client, openapi):
+def test_a_retried_request_with_the_same_key_returns_the_same_booking(app, client, openapi,
+                                                                       partner):
     slot = _first_slot(client, openapi)
-    first = _post(client, openapi, _body(slot), key="call-centre-42")
-    second = _post(client, openapi, _body(slot), key="call-centre-42")
+    first = _post(client, openapi, _body(slot), key="call-centre-42", partner=partner)
+    second = _post(client, openapi, _body(slot), key="call-centre-42", partner=partner)
     assert first.status_code == second.status_code == 201
     assert first.get_json()["code"] == second.get_json()["code"]
     with app.app_context():
         assert db.session.scalar(select(func.count(Appointment.id))) == 1
         assert db.session.scalar(select(func.sum(Slot.booked))) == 1
-    other = _post(client, openapi, _body(slot, 2), key="call-centre-42")
+    other = _post(client, openapi, _body(slot, 2), key="call-centre-42", partner=partner)
     assert other.status_code == 422
 
 
-def test_the_api_is_rate_limited(strict_app):
-    strict_app.config["BOOKING_RATE_LIMIT"] = "2 per minute"
+def test_each_api_client_has_its_own_rate_limit(strict_app):
+    with strict_app.app_context():
+        _, key = create_api_client(db.session, "Call center", [], True, "2 per minute", None,
+                                   datetime.now(timezone.utc))
+        db.session.commit()
     client = strict_app.test_client()
     slots = client.get(SLOTS).get_json()
-    statuses = [client.post("/api/v1/appointments", json=_body(slots[n], n)).status_code
-                for n in range(1, 5)]
+    auth = {"Authorization": f"Bearer {key}"}
+    statuses = [client.post("/api/v1/appointments", json=_body(slots[n], n),
+                            headers=auth).status_code for n in range(1, 5)]
     assert statuses[:2] == [201, 201] and statuses[2:] == [429, 429]
-    refused = client.post("/api/v1/appointments", json=_body(slots[9], 9))
+    refused = client.post("/api/v1/appointments", json=_body(slots[9], 9), headers=auth)
     assert refused.get_json()["code"] == 429 and "Retry-After" in refused.headers

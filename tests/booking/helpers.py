@@ -33,3 +33,15 @@ def next_weekday(start, iso_weekday):
 
 def utc_at(day, hour, minute=0, tz=timezone.utc):
     return datetime.combine(day, time(hour, minute), tz)
+
+
+def partner_headers(app):
+    """Authorization headers of a new API client allowed at every hall."""
+    from datetime import datetime, timezone
+
+    from mpp_digital.accounts.api_clients import create_api_client
+    with app.app_context():
+        _, key = create_api_client(db.session, "Mitra uji", [], True, "1000 per minute", None,
+                                   datetime.now(timezone.utc))
+        db.session.commit()
+    return {"Authorization": f"Bearer {key}"}

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from mpp_digital.accounts.api_clients import create_api_client
 from mpp_digital.booking import operations as ops
 from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot
 from mpp_digital.extensions import db
@@ -140,12 +141,16 @@ def test_an_idempotent_retry_returns_the_same_booking(ctx):
     offer = offering()
     slot = _open_slots(offer)[0]
     who = citizen(1)
+    portal, _ = create_api_client(db.session, "Portal", [], True, "9 per minute", None, NOW)
     fingerprint = ops.request_fingerprint(offer, slot.starts_at, who, KEY)
     first, created = ops.book_appointment(db.session, offer, slot, who, NOW, KEY, 3,
-                                          idempotency_key="abc", fingerprint=fingerprint)
+                                          api_client_id=portal.id, idempotency_key="abc",
+                                          fingerprint=fingerprint)
     again, created_again = ops.book_appointment(db.session, offer, slot, who, NOW, KEY, 3,
-                                                idempotency_key="abc", fingerprint=fingerprint)
+                                                api_client_id=portal.id, idempotency_key="abc",
+                                                fingerprint=fingerprint)
     assert created and not created_again and again.id == first.id and slot.booked == 1
     with pytest.raises(ops.IdempotencyMismatch):
         ops.book_appointment(db.session, offer, slot, citizen(2), NOW, KEY, 3,
-                             idempotency_key="abc", fingerprint="different")
+                             api_client_id=portal.id, idempotency_key="abc",
+                             fingerprint="different")

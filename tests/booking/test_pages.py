@@ -11,7 +11,7 @@ from sqlalchemy import func, inspect, select, text
 from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot
 from mpp_digital.extensions import db
 
-from .helpers import nik
+from .helpers import nik, partner_headers
 
 OFFERING = "/mpp/kota-kediri/layanan/paspor-biasa"
 NIK = nik(2468, region="3506", born=date(1988, 8, 17), woman=True)
@@ -157,7 +157,8 @@ def test_the_full_nik_is_nowhere_after_a_booking(app, client, caplog):
         api = client.post("/api/v1/appointments", json={
             "mpp": "kota-kediri", "service": "kartu-keluarga-baru",
             "start": client.get("/api/v1/mpps/kota-kediri/offerings/kartu-keluarga-baru/slots")
-            .get_json()[0]["start"], "name": "Dewi", "nik": NIK, "phone": "081311112222"})
+            .get_json()[0]["start"], "name": "Dewi", "nik": NIK, "phone": "081311112222"},
+            headers=partner_headers(app))
         responses.append(api)
     assert api.status_code == 201
     for response in responses:
@@ -186,6 +187,12 @@ def test_garbage_in_any_booking_field_never_breaks_the_page(app, client, fields)
         assert response.status_code < 500, (target, fields)
 
 
+@pytest.fixture
+def partner(app):
+    """One API client's headers for every example of a property test."""
+    return partner_headers(app)
+
+
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=st.one_of(
@@ -194,8 +201,8 @@ def test_garbage_in_any_booking_field_never_breaks_the_page(app, client, fields)
                     st.one_of(st.none(), st.integers(), st.text(max_size=60), st.booleans(),
                               st.lists(st.integers(), max_size=3))),
     st.text(max_size=50), st.integers(), st.none()))
-def test_garbage_json_to_the_booking_api_never_breaks_it(app, client, body):
-    response = client.post("/api/v1/appointments", json=body)
+def test_garbage_json_to_the_booking_api_never_breaks_it(app, client, partner, body):
+    response = client.post("/api/v1/appointments", json=body, headers=partner)
     assert response.status_code in (404, 409, 422), (body, response.get_data(as_text=True))
 
 

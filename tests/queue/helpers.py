@@ -2,6 +2,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
+from mpp_digital.accounts.devices import COOKIE, add_device, claim_enrolment
 from mpp_digital.accounts.models import Role
 from mpp_digital.accounts.operations import create_user
 from mpp_digital.catalogue.models import Counter, Mpp, Queue
@@ -44,3 +45,23 @@ def open_counter(counter):
 
 def first_counter(slug="kota-kediri", letter="A"):
     return db.session.scalar(select(Counter).where(Counter.id == counters(slug, letter)[0].id))
+
+
+def enrol_kiosk(client, slug="kota-kediri"):
+    """Make `client` the enrolled kiosk of `slug`, as a manager's code typed on it would."""
+    with client.application.app_context():
+        _, code = add_device(db.session, mpp(slug), f"Kiosk {slug}", "kiosk", None, NOW)
+        _, cookie = claim_enrolment(db.session, code, NOW)
+        db.session.commit()
+    client.set_cookie(COOKIE, cookie, domain="localhost")
+    return client
+
+
+def take_ticket(client, slug="kota-kediri", letter="A", priority=False):
+    """Press the kiosk's button for queue `letter` (the client must be that hall's kiosk)."""
+    with client.application.app_context():
+        queue_id = queue(slug, letter).id
+    data = {"t-queue": str(queue_id)}
+    if priority:
+        data["t-priority"] = "y"
+    return client.post(f"/mpp/{slug}/kiosk/ambil", data=data)

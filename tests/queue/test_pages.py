@@ -11,19 +11,26 @@ from mpp_digital.extensions import db
 from mpp_digital.queue.models import Ticket, TicketStatus
 
 from ..accounts.test_accounts import _csrf, login
-from .helpers import queue, staff
+from mpp_digital.accounts.devices import COOKIE
+
+from .helpers import NOW, enrol_kiosk, queue, staff, take_ticket
+
+
+@pytest.fixture(autouse=True)
+def hall_open(app):
+    """Monday 09.00 WIB: Kota Kediri and Kota Mataram are open."""
+    app.config["CLOCK"] = NOW
 
 
 def _take(client, slug="kota-kediri", letter="A", priority=False):
-    with client.application.app_context():
-        queue_id = queue(slug, letter).id
-    data = {"t-queue": str(queue_id)}
-    if priority:
-        data["t-priority"] = "y"
-    return client.post(f"/mpp/{slug}/kiosk/ambil", data=data)
+    """A ticket from this hall's kiosk (the client is enrolled as it on first use)."""
+    if client.get_cookie(COOKIE) is None:
+        enrol_kiosk(client, slug)
+    return take_ticket(client, slug, letter, priority)
 
 
 def test_the_kiosk_gives_a_printable_ticket_with_a_status_qr(client):
+    enrol_kiosk(client)
     page = client.get("/mpp/kota-kediri/kiosk").get_data(as_text=True)
     assert "A · Disdukcapil" in page and 'name="t-priority"' in page
     response = _take(client, priority=True)
@@ -37,9 +44,12 @@ def test_the_kiosk_gives_a_printable_ticket_with_a_status_qr(client):
 
 
 def test_a_bad_kiosk_press_is_explained(client):
+    enrol_kiosk(client)
     assert client.post("/mpp/kota-kediri/kiosk/ambil", data={"t-queue": "999"}).status_code == 422
-    refused = client.post("/mpp/kota-kediri/kiosk/check-in", data={"c-code": "ABCDEFGHJK"})
-    assert refused.status_code == 409 and "tidak ditemukan" in refused.get_data(as_text=True)
+    refused = client.post("/mpp/kota-kediri/kiosk/check-in",
+                          data={"c-code": "ABCDEFGHJK", "c-last4": "0001"})
+    assert refused.status_code == 409
+    assert "Check-in tidak dapat dilakukan" in refused.get_data(as_text=True)
     assert client.get("/tiket/tidak-ada").status_code == 404
 
 
@@ -178,5 +188,7 @@ def test_a_ticket_of_another_mpp_cannot_be_called(app, people, client):
 @given(data=st.dictionaries(st.sampled_from(["t-queue", "t-priority", "c-code", "csrf_token"]),
                             st.text(max_size=40)))
 def test_garbage_at_the_kiosk_never_breaks_it(client, data):
+    if client.get_cookie(COOKIE) is None:
+        enrol_kiosk(client)                   # an enrolled kiosk: the form is really read
     for path in ("/mpp/kota-kediri/kiosk/ambil", "/mpp/kota-kediri/kiosk/check-in"):
         assert client.post(path, data=data).status_code < 500

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from mpp_digital.accounts.models import AuditLog, Role
 from mpp_digital.booking import operations as booking
 from mpp_digital.booking.models import AppointmentStatus
+from mpp_digital.clock import local_day
 from mpp_digital.extensions import db
 from mpp_digital.queue import operations as ops
 from mpp_digital.queue.models import EventKind, Ticket, TicketEvent, TicketStatus
@@ -91,7 +92,7 @@ def test_a_transfer_keeps_the_arrival_time_and_the_number(ctx):
 
 def _booked(when):
     offer = offering("kota-kediri", "paspor-biasa")
-    day = booking.local_day(offer.mpp, when)
+    day = local_day(offer.mpp, when)
     booking.generate_slots(db.session, offer, day, day)
     slot = booking.free_slots(db.session, offer, day, when - timedelta(days=2))[4]
     appointment, _ = booking.book_appointment(db.session, offer, slot, citizen(1),
@@ -101,20 +102,26 @@ def _booked(when):
 
 def test_check_in_within_the_window_gives_a_ticket_that_goes_first_when_due(ctx):
     appointment, starts = _booked(NOW)
-    hall = appointment.offering.mpp
-    with pytest.raises(ops.CheckInRefused, match="Terlalu awal"):
-        ops.check_in(db.session, hall, appointment.code, starts - timedelta(minutes=31))
-    with pytest.raises(ops.CheckInRefused, match="sudah lewat"):
-        ops.check_in(db.session, hall, appointment.code, starts + timedelta(minutes=11))
-    with pytest.raises(ops.CheckInRefused, match="tidak ditemukan"):
-        ops.check_in(db.session, offering("kota-mataram").mpp, appointment.code, starts)
+    hall, code = appointment.offering.mpp, appointment.code
+    refusals = set()
+    for where, last4, when in [
+            (hall, "0001", starts - timedelta(minutes=31)),            # too early
+            (hall, "0001", starts + timedelta(minutes=11)),            # too late
+            (offering("kota-mataram").mpp, "0001", starts),            # another hall
+            (hall, "0002", starts),                                    # not the holder's NIK
+            (hall, "\uff10\uff10\uff10\uff11", starts)]:                  # fullwidth ０００１
+        with pytest.raises(ops.CheckInRefused) as refused:
+            ops.check_in(db.session, where, code, last4, when)
+        refusals.add(str(refused.value.message))
+    assert len(refusals) == 1                  # one answer: it tells nobody the code exists
     walk_in = ops.issue_ticket(db.session, appointment.offering.queue,
                                starts - timedelta(minutes=40))
-    ticket = ops.check_in(db.session, hall, appointment.code.lower(), starts - timedelta(
-        minutes=20))
-    assert appointment.status == AppointmentStatus.CHECKED_IN
+    ticket, created = ops.check_in(db.session, hall, code.lower(), "0001",
+                                   starts - timedelta(minutes=20))
+    assert created and appointment.status == AppointmentStatus.CHECKED_IN
     assert ticket.appointment_id == appointment.id and ticket.due_at is not None
-    assert ops.check_in(db.session, hall, appointment.code, starts).id == ticket.id   # again
+    again, created = ops.check_in(db.session, hall, code, "0001", starts)
+    assert again.id == ticket.id and not created    # the view hands it only to its maker
     line = ops.in_order(ops.waiting(db.session, [ticket.queue_id], ticket.day), starts)
     assert [t.id for t in line] == [ticket.id, walk_in.id]
 

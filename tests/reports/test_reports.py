@@ -15,7 +15,6 @@ from mpp_digital.extensions import db
 from mpp_digital.queue import history
 from mpp_digital.queue import operations as queue_ops
 from mpp_digital.reports import operations as ops
-from mpp_digital.reports import views
 from mpp_digital.reports.stats import percentile
 
 from ..accounts.test_accounts import login
@@ -205,7 +204,7 @@ def test_the_public_page_names_the_quietest_hour(app, client, monkeypatch):
         lines, _ = ops.best_times(db.session, mpp(), today)
     [line] = [line for line in lines if line.queue.id == disdukcapil]
     assert line.best == best and line.median_wait == typical
-    monkeypatch.setattr(views, "_now", lambda: datetime(2027, 3, 1, 3, tzinfo=timezone.utc))
+    app.config["CLOCK"] = datetime(2027, 3, 1, 3, tzinfo=timezone.utc)
     response = client.get("/mpp/kota-kediri/waktu-tunggu")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
