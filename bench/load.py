@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)      # the project, not bench/, first (bench/queue.py shadows queue)
 
-from bench.booking import POSTGRES, Gunicorn, nik, prepare  # noqa: E402
+from bench.booking import HEADERS, POSTGRES, Gunicorn, nik, prepare  # noqa: E402
 from bench.postgres import recreate_database  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
@@ -84,7 +84,7 @@ def run(port, starts, clients, seconds, seed=1):
                 method, path, body = display_request(rng)
             t0 = time.perf_counter()
             try:
-                conn.request(method, path, body, {"Content-Type": "application/json"}
+                conn.request(method, path, body, HEADERS
                              if body else {})
                 response = conn.getresponse()
                 response.read()

@@ -1,13 +1,31 @@
 """A day at the counter: kiosk tickets, a clerk calling them, the TV board and the citizen."""
+from datetime import timedelta
+
 import pytest
 
+from mpp_digital.accounts.devices import add_device
 from mpp_digital.accounts.models import Role
+from mpp_digital.catalogue.operations import hall_day
 from mpp_digital.extensions import db
 
-from ..queue.helpers import PASSWORD, staff
+from ..queue.helpers import NOW, PASSWORD, mpp, staff
 from .axe import serious
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def hall_open(served_app):
+    """09.00 WIB on the first day from NOW that Kota Kediri is open (another test changes its
+    hours), so that the kiosk issues tickets; and a code a manager made for the kiosk."""
+    with served_app.app_context():
+        when = next(NOW + timedelta(days=n) for n in range(14)
+                    if hall_day(mpp(), NOW + timedelta(days=n), "id").open_now)
+        _, code = add_device(db.session, mpp(), "Kiosk pintu utama", "kiosk", None, when)
+        db.session.commit()
+    served_app.config["CLOCK"] = when
+    yield code
+    served_app.config.pop("CLOCK")
 
 
 @pytest.fixture(scope="module")
@@ -19,13 +37,25 @@ def clerk(served_app):
         return user.email, counter.id, counter.number
 
 
-def test_a_clerk_serves_three_tickets_while_the_board_follows(browser, live_server, clerk):
+def test_a_clerk_serves_three_tickets_while_the_board_follows(browser, live_server, clerk,
+                                                             hall_open):
     email, counter_id, number = clerk
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
-    kiosk, board, desk, citizen = (context.new_page() for _ in range(4))
-    status_urls = []
-    kiosk.goto(live_server + "/mpp/kota-kediri/kiosk")
+    stranger = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
+    remote = stranger.new_page()
+    remote.goto(live_server + "/mpp/kota-kediri/kiosk")          # from home: no ticket button
+    assert "diambil di anjungan" in remote.locator("main").inner_text()
+    assert remote.get_by_role("button", name="Ambil nomor").count() == 0
+    stranger.close()
+    hall = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
+    kiosk, board = hall.new_page(), hall.new_page()
+    kiosk.goto(live_server + "/staf/perangkat")
+    kiosk.get_by_label("Kode pendaftaran").fill(hall_open)
+    kiosk.get_by_role("button", name="Daftarkan").click()
+    kiosk.wait_for_url("**/mpp/kota-kediri/kiosk")
     assert serious(kiosk) == []
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
+    desk, citizen = context.new_page(), context.new_page()
+    status_urls = []
     for _ in range(3):
         kiosk.goto(live_server + "/mpp/kota-kediri/kiosk")
         kiosk.get_by_label("B · DPMPTSP").check()
@@ -54,3 +84,4 @@ def test_a_clerk_serves_three_tickets_while_the_board_follows(browser, live_serv
         desk.get_by_role("button", name="Selesai").click()
     assert tickets[0].startswith("B-")
     context.close()
+    hall.close()
