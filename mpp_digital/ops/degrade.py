@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.exc import OperationalError
 
+from ..errors import route
 from ..extensions import db
 
 READS = {"GET", "HEAD", "OPTIONS"}
@@ -80,8 +81,7 @@ def init_app(app):
 
     @app.errorhandler(OperationalError)       # what the drivers raise when they cannot connect
     def database_away(exc):
-        app.logger.error("database unreachable on %s %s", request.method,
-                         request.url_rule.rule if request.url_rule else "(no route)")
+        app.logger.error("database unreachable on %s %s", request.method, route())
         try:
             db.session.rollback()
         except Exception:

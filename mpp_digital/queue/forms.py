@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, HiddenField, RadioField, SelectField
+from wtforms.validators import InputRequired
 
-from ..booking.forms import CODE_MESSAGE, LAST4_MESSAGE
-from ..validation import AsciiDigits, CodeText
+from ..booking.forms import LookupForm
 
 
 class KioskTicketForm(FlaskForm):
@@ -15,17 +14,8 @@ class KioskTicketForm(FlaskForm):
                                "membawa anak kecil"))
 
 
-class CheckInForm(FlaskForm):
-    code = StringField(_l("Kode janji"), validators=[InputRequired(_l("Tulis kode janji.")),
-                                                     Length(min=6, max=20),
-                                                     CodeText(CODE_MESSAGE)],
-                       render_kw={"autocomplete": "off", "autocapitalize": "characters"})
-    last4 = StringField(_l("4 angka terakhir NIK"),
-                        validators=[InputRequired(_l("Tulis 4 angka terakhir NIK.")),
-                                    Length(min=4, max=4, message=_l("Tepat 4 angka.")),
-                                    AsciiDigits(LAST4_MESSAGE, length=4)],
-                        render_kw={"inputmode": "numeric", "autocomplete": "off",
-                                   "maxlength": "4"})
+class CheckInForm(LookupForm):
+    """The booking code and the NIK's last 4 digits, as for looking a booking up."""
 
 
 class ActionForm(FlaskForm):

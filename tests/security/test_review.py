@@ -8,19 +8,20 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from flask_migrate import stamp
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from mpp_digital import InsecureConfiguration, create_app
 from mpp_digital.accounts.api_clients import create_api_client, revoke_api_client
-from mpp_digital.accounts.devices import COOKIE, add_device, claim_enrolment
-from mpp_digital.accounts.models import AuditLog, Device, Role
+from mpp_digital.accounts.devices import (COOKIE, DeviceRefused, add_device, claim_enrolment,
+                                          revoke_device)
+from mpp_digital.accounts.models import ApiClient, AuditLog, Device, Role
 from mpp_digital.booking.models import Appointment
 from mpp_digital.extensions import db
 from mpp_digital.queue.models import Ticket
 from mpp_digital.reports.views import _safe
 from mpp_digital.search.models import SearchTally
 
-from ..accounts.test_accounts import _csrf
+from ..accounts.test_accounts import login
 from ..booking.helpers import nik
 from ..conftest import BASE_CONFIG
 from ..queue.helpers import NOW, PASSWORD, enrol_kiosk, mpp, queue, staff, take_ticket
@@ -77,7 +78,6 @@ def test_item01_a_kiosk_issues_only_at_its_own_hall_and_not_after_revoking(app):
     assert take_ticket(kiosk, "kota-mataram").status_code == 403
     assert take_ticket(kiosk, "kota-kediri").status_code == 302
     with app.app_context():
-        from mpp_digital.accounts.devices import revoke_device
         revoke_device(db.session, db.session.scalar(select(Device)), None, NOW)
         db.session.commit()
     assert take_ticket(kiosk).status_code == 403 and _tickets(app) == 1
@@ -90,7 +90,6 @@ def test_item01_priority_needs_an_enrolled_kiosk_or_a_clerk(app):
         db.session.commit()
     assert take_ticket(app.test_client(), priority=True).status_code == 403
     clerk = app.test_client()
-    from ..accounts.test_accounts import login
     login(clerk, "petugas@kediri.test")
     assert take_ticket(clerk, priority=True).status_code == 302
     with app.app_context():
@@ -116,7 +115,6 @@ def test_item01_a_runaway_device_and_a_busy_hall_are_capped(strict_app):
 
 
 def test_item01_a_manager_enrols_a_kiosk_with_a_one_time_code_audited(app):
-    from ..accounts.test_accounts import login
     with app.app_context():
         staff("pengelola@kediri.test", Role.MPP_MANAGER)
         db.session.commit()
@@ -151,7 +149,6 @@ def test_item01_an_expired_enrolment_code_is_refused(app):
     with app.app_context():
         _, code = add_device(db.session, mpp(), "Kiosk", "kiosk", None, NOW)
         db.session.commit()
-        from mpp_digital.accounts.devices import DeviceRefused
         with pytest.raises(DeviceRefused):
             claim_enrolment(db.session, code, NOW + timedelta(minutes=31))
 
@@ -180,9 +177,7 @@ def test_item02_a_path_on_the_site_is_kept(client):
 def _login_from(app, address, email, password):
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = address
-    page = client.get("/staf/masuk").get_data(as_text=True)
-    return client.post("/staf/masuk", data={"email": email, "password": password,
-                                            "csrf_token": _csrf(page)})
+    return login(client, email, password)
 
 
 @pytest.fixture
@@ -332,7 +327,6 @@ def test_item06_a_partner_books_only_at_its_halls_and_not_after_revoking(app, cl
                             headers={"Authorization": f"Bearer {mataram_key}"})
     assert elsewhere.status_code == 403
     with app.app_context():
-        from mpp_digital.accounts.models import ApiClient
         revoke_api_client(db.session, db.session.get(ApiClient, kediri_id), None, NOW)
         db.session.commit()
     assert client.post("/api/v1/appointments", json=_api_body(client, 3), headers=auth) \
@@ -354,7 +348,6 @@ def test_item06_api_clients_are_made_by_the_cli_and_the_national_admin(app, runn
     key = made.output.strip().splitlines()[-1]
     assert key.startswith("mpp_")
     with app.app_context():
-        from mpp_digital.accounts.models import ApiClient
         client_row = db.session.scalar(select(ApiClient))
         assert key not in (client_row.key_hash, client_row.key_prefix)
         assert [m.slug for m in client_row.mpps] == ["kota-kediri"]
@@ -362,7 +355,6 @@ def test_item06_api_clients_are_made_by_the_cli_and_the_national_admin(app, runn
     assert "Call center" in listed.output and "kota-kediri" in listed.output
     assert runner.invoke(args=["api-clients", "create", "X", "--mpp", "atlantis"]).exit_code != 0
     assert runner.invoke(args=["api-clients", "revoke", str(client_row.id)]).exit_code == 0
-    from ..accounts.test_accounts import login
     with app.app_context():
         staff("admin@nasional.test", Role.NATIONAL_ADMIN)
         db.session.commit()
@@ -571,7 +563,6 @@ def test_item11_production_needs_a_server_name(tmp_path):
 # --- 12. staff pages cacheable ---------------------------------------------------------------
 
 def test_item12_every_staff_page_is_no_store(app):
-    from ..accounts.test_accounts import login
     with app.app_context():
         staff("pengelola@kediri.test", Role.MPP_MANAGER)
         db.session.commit()
@@ -597,7 +588,6 @@ def test_item13_the_demo_refuses_to_run_in_production(test_databases, tmp_path):
         assert result.exit_code != 0 and "--demo refuses" in result.output
         assert "password" not in result.output.split("--demo refuses")[0]
         with app.app_context():
-            from sqlalchemy import inspect
             assert "user" not in inspect(db.engine).get_table_names()   # nothing was written
             db.engine.dispose()
     finally:
