@@ -78,8 +78,9 @@ def _insert_ignore(session, model, rows, index_elements):
 def generate_slots(session, offering, first_day, last_day):
     """Materialise the offering's slots for these local days from its current schedule.
 
-    A slot that no longer fits the schedule is deleted when nobody booked it and otherwise
-    kept as `retired`, so its bookings stay and are listed by misfits() for the manager.
+    A slot that no longer fits the schedule is deleted when no booking ever named it and
+    otherwise kept as `retired`, so its bookings stay (active ones are listed by misfits() for
+    the manager; cancelled ones are history that a delete would break).
     """
     mpp = offering.mpp
     tz = zone(mpp)
@@ -95,10 +96,13 @@ def generate_slots(session, offering, first_day, last_day):
         existing = {s.starts_at: s for s in session.scalars(
             select(Slot).where(Slot.offering_id == offering.id, Slot.starts_at >= start,
                                Slot.starts_at < start + timedelta(days=1)))}
+        # A slot that any booking names, even a cancelled one, is history: never deleted.
+        referenced = set(session.scalars(select(Appointment.slot_id).where(
+            Appointment.slot_id.in_([s.id for s in existing.values()])))) if existing else set()
         for starts_at, slot in existing.items():
             plan = wanted.get(starts_at)
             if plan is None or utc(plan.ends_at.replace(tzinfo=tz)) != slot.ends_at:
-                if slot.booked == 0:
+                if slot.booked == 0 and slot.id not in referenced:
                     session.delete(slot)
                 else:
                     slot.retired = True

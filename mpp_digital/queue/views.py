@@ -119,6 +119,8 @@ def kiosk(slug):
 @limiter.limit(_hall_limit, key_func=_hall_key, deduct_when=_issued)
 @limiter.limit(_device_limit, key_func=_issuer_key, deduct_when=_issued)
 def take_ticket(slug):
+    if devices.current_device(db.session) is None and not current_user.is_authenticated:
+        return _kiosk(catalogue.get_mpp(slug), status=403)   # strangers take no write lock
     begin_write(db.session)
     mpp = catalogue.get_mpp(slug)
     if _issuer(mpp) is None:

@@ -191,6 +191,23 @@ def test_changing_hours_is_audited_and_lists_the_bookings_it_no_longer_fits(app,
         assert row.user_id is not None and row.mpp_id is not None
 
 
+def test_saving_hours_after_cancellations_never_fails(app, client, manager):
+    """Issue 12: after some bookings were cancelled, saving the hours answered 500 (a slot
+    that cancelled bookings still name was deleted). Now it saves, twice."""
+    with app.app_context():
+        from mpp_digital.booking.operations import cancel_appointment
+        from mpp_digital.clock import now
+        for serial in (11, 12):
+            cancel_appointment(db.session, book("kota-kediri", serial, "kartu-keluarga-baru"),
+                               now())
+        db.session.commit()
+    for hours in ("1-4 09:00-12:00; 5 09:00-11:00", "1-5 08:00-10:00"):
+        response = client.post(f"{H}/jam", data={"h-hours": hours})
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    with app.app_context():
+        assert _last_audit("mpp.hours").after["hours"] == "1-5 08:00-10:00"
+
+
 def test_moving_and_cancelling_an_affected_booking_tell_the_citizen(app, client, manager):
     with app.app_context():
         second = book("kota-kediri", 7).id

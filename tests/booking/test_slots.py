@@ -109,3 +109,26 @@ def test_missing_days_are_generated_lazily_up_to_the_horizon(ctx):
     assert days[0][0] == MONDAY and all(d.isoweekday() <= 5 for d, _ in days)
     friday = next_weekday(MONDAY, 5)
     assert dict(days)[friday] == 12
+
+
+def test_changing_hours_after_a_cancellation_keeps_the_cancelled_bookings_slot(ctx):
+    """Issue 12: a slot whose only booking was cancelled has booked = 0 but is still named by
+    that booking; deleting it failed on the foreign key (a 500 when a manager saved hours)."""
+    offer = offering("kota-kediri", "paspor-biasa")
+    slots = _slots(offer, MONDAY)
+    slot = next(s for s in slots if s.capacity and s.starts_at.time() == time(3, 0))
+    appointment, _ = ops.book_appointment(db.session, offer, slot, citizen(1),
+                                          utc_at(MONDAY - timedelta(days=3), 0), KEY, 3)
+    ops.cancel_appointment(db.session, appointment, utc_at(MONDAY - timedelta(days=2), 0))
+    db.session.refresh(slot)
+    assert slot.booked == 0
+    for row in list(offer.hours):
+        db.session.delete(row)
+    offer.hours = [OpeningHours(weekday=d, opens_at=time(8), closes_at=time(10))
+                   for d in range(1, 6)]
+    db.session.flush()
+    db.session.expire(offer)
+    ops.generate_slots(db.session, offer, MONDAY, MONDAY)      # raised IntegrityError before
+    db.session.flush()
+    db.session.refresh(appointment)
+    assert appointment.slot.retired and ops.misfits(db.session) == []
