@@ -88,9 +88,13 @@ def code_groups(code):
 
 
 def qr_svg(text, title):
-    """An inline SVG QR code (segno), labelled for screen readers."""
-    qr = segno.make(text, error="m")
-    svg = qr.svg_inline(scale=4, border=2, title=str(title))
+    """An inline SVG QR code (segno), labelled for screen readers.
+
+    Always a regular QR code: for a short text segno would pick a Micro QR, which most phone
+    cameras and kiosk scanners cannot read. The quiet zone is the standard four modules; the
+    stylesheet draws it 168 px wide on screen and 30 mm on paper."""
+    qr = segno.make(text, error="m", micro=False)
+    svg = qr.svg_inline(scale=6, border=4, title=str(title))
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 

@@ -9,7 +9,7 @@ from .axe import serious
 pytestmark = pytest.mark.browser
 
 
-def _book_and_cancel(page, base, serial, check_axe=False):
+def _book_and_cancel(page, base, serial, check_axe=False, stop_at_proof=False):
     page.goto(base + "/mpp/kota-kediri")
     page.get_by_role("searchbox", name="Cari layanan").fill("bikin paspor")
     page.locator("form.quick-search").get_by_role("button", name="Cari").click()
@@ -33,6 +33,8 @@ def _book_and_cancel(page, base, serial, check_axe=False):
     assert page.get_by_role("img", name="Kode QR janji").is_visible()
     code = page.locator(".ticket .code").inner_text().replace("-", "")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    if stop_at_proof:
+        return
     if check_axe:
         assert serious(page) == []
     page.get_by_role("button", name="Selesai").click()
@@ -53,3 +55,27 @@ def test_booking_to_cancellation_with_javascript(phone, live_server):
 
 def test_booking_to_cancellation_without_javascript(phone_without_js, live_server):
     _book_and_cancel(phone_without_js, live_server, 5002)
+
+
+def _decoded(locator):
+    """What a camera reads from the element as drawn: its screenshot through zxing-cpp."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+    image = Image.open(io.BytesIO(locator.screenshot()))
+    return [(r.text, r.format) for r in zxingcpp.read_barcodes(image)]
+
+
+def test_the_booking_qr_is_a_regular_qr_a_phone_reads_back(phone, live_server):
+    """Issue 12: segno chose a Micro QR (M3) for the 10-character code, at about 60 px."""
+    import zxingcpp
+    _book_and_cancel(phone, live_server, 5003, stop_at_proof=True)
+    qr = phone.get_by_role("img", name="Kode QR janji")
+    box = qr.bounding_box()
+    assert box["width"] >= 160 and box["height"] >= 160
+    code = phone.locator(".ticket .code").inner_text().replace("-", "")
+    assert _decoded(qr) == [(code, zxingcpp.BarcodeFormat.QRCode)]
+    phone.emulate_media(media="print")
+    printed = qr.bounding_box()["width"] * 25.4 / 96          # CSS px to millimetres
+    assert printed >= 25
