@@ -1,11 +1,12 @@
 """A hall's month (or any period) from its ticket events; the public "best time to come"."""
 from dataclasses import dataclass, field
-from datetime import date, timedelta, timezone
+from datetime import date, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 
 from ..catalogue.models import Mpp, Province, Queue, Region
+from ..catalogue.operations import offering_hours
 from ..queue.models import EventKind, Ticket, TicketEvent, TicketStatus
 from ..survey import operations as survey
 from .stats import Summary, grouped, summarise
@@ -103,12 +104,28 @@ class LineTimes:
     best: tuple | None         # (weekday, hour) with the shortest median wait
     weekdays: list             # the days of the week with visits (ISO numbers), in order
     hours: list                # the hours of the day with visits, in order
+    served: int = 0            # (weekday, hour) cells in which the line is served
+    thin: bool = False         # fewer than half of those have enough visits to tell
+
+
+def served_cells(mpp, queue):
+    """(ISO weekday, hour) cells when `queue` is served: some offering of the line is open at
+    the start of that hour under today's schedule (an agency's own days and hours count)."""
+    cells = set()
+    for offering in mpp.offerings:
+        if offering.queue_id != queue.id:
+            continue
+        for interval in offering_hours(offering):
+            cells.update((interval.weekday, hour) for hour in range(24)
+                         if interval.opens_at <= time(hour) < interval.closes_at)
+    return cells
 
 
 def best_times(session, mpp, today, weeks=8, minimum=5):
     """Typical waiting per weekday and hour for each line, over the last `weeks` weeks.
 
-    Only hours with at least `minimum` visits are shown: a median of two is not "typical".
+    Only hours when the line is served now and that had at least `minimum` visits are shown:
+    a median of two is not "typical", and an hour the agency has left is no advice.
     """
     start = today - timedelta(weeks=weeks)
     seen = [v for v in visits(session, start, today - timedelta(days=1), [mpp.id])
@@ -117,10 +134,13 @@ def best_times(session, mpp, today, weeks=8, minimum=5):
     for queue in mpp.queues:
         cells = grouped([v for v in seen if v.queue_id == queue.id],
                         lambda v: (v.weekday, v.hour))
-        median = {key: s.wait_p50 for key, s in cells.items() if s.visits >= minimum}
+        served = served_cells(mpp, queue)
+        median = {key: s.wait_p50 for key, s in cells.items()
+                  if s.visits >= minimum and key in served}
         if not median:
             continue
         best = min(median, key=lambda key: (median[key], key))
         lines.append(LineTimes(queue, median, best, sorted({d for d, _ in median}),
-                               sorted({h for _, h in median})))
+                               sorted({h for _, h in median}), served=len(served),
+                               thin=len(median) * 2 < len(served)))
     return lines, start

@@ -209,3 +209,37 @@ def test_the_public_page_names_the_quietest_hour(app, client, monkeypatch):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Kapan sebaiknya datang?" in page and "Paling sepi" in page
+
+
+@pytest.mark.parametrize("slug", ["kota-kediri", "kabupaten-bantul"])
+def test_kapan_sebaiknya_datang_never_names_an_hour_its_line_is_closed(app, slug):
+    """Issue 12: it advised Imigrasi on Wednesday 14.00 (Imigrasi leaves at 12.00) and KUA on a
+    Wednesday (KUA serves Tuesday and Thursday). Over eight weeks of generated history, every
+    hour shown and every hour advised is one when that line is served."""
+    with app.app_context():
+        hall = mpp(slug)
+        today = date(2027, 3, 1)
+        plan = history.generate(db.session, hall, today - timedelta(weeks=8),
+                                today - timedelta(days=1), random.Random(11))
+        db.session.commit()
+        hall = mpp(slug)
+        lines, _ = ops.best_times(db.session, hall, today)
+        served = {q.id: ops.served_cells(hall, q) for q in hall.queues}
+    visited = {(v.queue_id, v.day.isoweekday(), v.hour) for v in plan}
+    # the control: history has visits in hours that a line no longer serves
+    assert any((d, h) not in served[q] for q, d, h in visited)
+    assert lines
+    for line in lines:
+        assert line.best in served[line.queue.id], line.queue.name
+        assert set(line.median_wait) <= served[line.queue.id], line.queue.name
+
+
+def test_thin_history_is_said_on_the_page(app, client):
+    with app.app_context():
+        today = date(2027, 3, 1)
+        history.generate(db.session, mpp(), today - timedelta(weeks=1),
+                         today - timedelta(days=1), random.Random(3), per_day=30)
+        db.session.commit()
+    app.config["CLOCK"] = datetime(2027, 3, 1, 3, tzinfo=timezone.utc)
+    page = client.get("/mpp/kota-kediri/waktu-tunggu").get_data(as_text=True)
+    assert "Data kunjungan masih sedikit" in page
