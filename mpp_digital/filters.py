@@ -1,9 +1,10 @@
 """Jinja filters: local times (WIB/WITA/WIT), Rupiah, weekdays and durations in the page's language."""
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_day_names
 import segno
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale, gettext as _, ngettext
 from markupsafe import Markup
 
@@ -82,6 +83,23 @@ def masked_phone(phone):
     return phone[:6] + "*" * max(0, len(phone) - 10) + phone[-4:]
 
 
+def decimal(value, places=None):
+    """A number as the page's language writes it: 85,62 in Bahasa Indonesia, 85.62 in English.
+
+    `places` fixes the decimals shown; None shows at most one ("3", "3,5"). CSV files keep the
+    machine format; this is for people.
+    """
+    pattern = "#,##0" + ("." + "0" * places if places else "" if places == 0 else ".#")
+    if not isinstance(value, (int, float, Decimal)):
+        value = float(value)             # exact fractions of the IKM
+    return format_decimal(value, format=pattern, locale=get_locale())
+
+
+def percent(rate, places=1):
+    """A share (0.091) as a percentage in the page's language: "9,1 %"."""
+    return f"{decimal(rate * 100, places)} %"
+
+
 def code_groups(code):
     """A booking code in groups that are easy to read aloud: 7K3Q-9XZ2-AB."""
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
@@ -103,4 +121,5 @@ def init_app(app):
         tz_abbr=tz_abbr, clock=clock, local_datetime=local_datetime, long_date=long_date,
         weekday_name=weekday_name, weekday_range=weekday_range, rupiah=rupiah,
         duration=duration, localized_name=localized_name, masked_nik=masked_nik,
-        masked_phone=masked_phone, code_groups=code_groups, qr_svg=qr_svg)
+        masked_phone=masked_phone, code_groups=code_groups, qr_svg=qr_svg,
+        decimal=decimal, percent=percent)

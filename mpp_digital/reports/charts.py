@@ -5,12 +5,14 @@ it, which is what a screen reader reads.
 """
 from markupsafe import Markup, escape
 
+from ..filters import decimal
+
 BAR = "#1d4f91"          # 8.6:1 on white
 TEXT = "#1a1a1a"
 
 
 def _number(value):
-    return f"{value:.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    return decimal(value)          # in the page's language: 3,5 in Bahasa Indonesia
 
 
 def bars(rows, labelled_by, width=640, row_height=26, label_width=200):

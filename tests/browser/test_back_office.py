@@ -126,9 +126,9 @@ def test_a_rating_moves_the_index_the_manager_sees(browser, live_server, hall_da
     assert "Terima kasih" in phone.content()
     desk.reload()
     after = desk.locator("#ikm").locator("xpath=..").inner_text()
-    assert "IKM 100.00 · mutu A (Sangat baik)" in after and "1 responden" in after
+    assert "IKM 100,00 · mutu A (Sangat baik)" in after and "1 responden" in after
     desk.goto(live_server + "/mpp/kota-kediri/ikm")
-    assert "IKM 100.00" in desk.content()
+    assert "IKM 100,00" in desk.content()
     assert serious(desk) == []
     staff_context.close()
 

@@ -4,6 +4,7 @@ import csv
 import io
 import math
 import random
+import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -243,3 +244,29 @@ def test_thin_history_is_said_on_the_page(app, client):
     app.config["CLOCK"] = datetime(2027, 3, 1, 3, tzinfo=timezone.utc)
     page = client.get("/mpp/kota-kediri/waktu-tunggu").get_data(as_text=True)
     assert "Data kunjungan masih sedikit" in page
+
+
+@pytest.mark.parametrize("language, score, share, mean", [
+    ("id", "85,62", "9,1 %", "3,468"), ("en", "85.62", "9.1 %", "3.468")])
+def test_numbers_are_written_in_the_pages_language(app, language, score, share, mean):
+    """Issue 12: "IKM 85.62", "9.1 %" and "3.468" (three thousand to an Indonesian reader)."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from mpp_digital.filters import decimal, percent
+    with app.test_request_context(headers={"Cookie": f"bahasa={language}"}):
+        assert decimal(Decimal("85.62"), 2) == score
+        assert percent(0.091) == share
+        assert decimal(Fraction(867, 250), 3) == mean
+        assert decimal(12) == "12" and decimal(1234.5) in ("1.234,5", "1,234.5")
+
+
+def test_the_indonesian_report_writes_decimal_commas(app, client, january):
+    login(client, _manager(app))
+    text = client.get("/staf/laporan?tahun=2027&bulan=1").get_data(as_text=True)
+    main = text.split("<main", 1)[1]
+    assert re.search(r"[0-9]+,[0-9] %", main)                   # the no-show share
+    assert not re.search(r"[0-9]+\.[0-9] %", main)
+    assert not re.search(r'<td class="num">[0-9]+\.[0-9]+</td>', main)
+    csv_rows = client.get("/staf/laporan/antrean.csv?tahun=2027&bulan=1").get_data(as_text=True)
+    assert re.search(r",0\.[0-9]{3},", csv_rows)               # CSV keeps machine format

@@ -122,7 +122,7 @@ def test_the_published_ikm_follows_the_responses(app, client):
         client.post(f"/tiket/{token}/survei", data=answers(service_id, values=values))
     page = client.get("/mpp/kota-kediri/ikm?tahun=2027&bulan=1").get_data(as_text=True)
     # Two respondents, all 4s and all 3s: mean 3.5 per element, × 25 = 87.50, grade B.
-    assert "IKM 87.50" in page and "mutu B" in page and "2 responden" in page
+    assert "IKM 87,50" in page and "mutu B" in page and "2 responden" in page
     assert "Disdukcapil" in page
     assert "Belum ada responden" in client.get(
         "/mpp/kota-kediri/ikm?tahun=2027&bulan=2").get_data(as_text=True)
