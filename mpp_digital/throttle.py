@@ -23,23 +23,29 @@ def _limiter():
     return current_app.extensions[EXTENSION]
 
 
+def _keyed(identifiers):
+    """Under RATELIMIT_KEY_PREFIX, like Flask-Limiter's own keys: sites (or test runs) sharing
+    one Redis do not share counts."""
+    return (current_app.config.get("RATELIMIT_KEY_PREFIX") or "mpp", *identifiers)
+
+
 def hit(limit, *identifiers):
     """Count one more; False when `limit` ("5 per 15 minutes") was already used up."""
-    return _limiter().hit(parse(limit), *identifiers)
+    return _limiter().hit(parse(limit), *_keyed(identifiers))
 
 
 def allows(limit, *identifiers):
     """True while `limit` is not used up; counts nothing."""
-    return _limiter().test(parse(limit), *identifiers)
+    return _limiter().test(parse(limit), *_keyed(identifiers))
 
 
 def seconds_left(limit, *identifiers):
     """How long until `limit` allows one more (0 when it does now)."""
-    stats = _limiter().get_window_stats(parse(limit), *identifiers)
+    stats = _limiter().get_window_stats(parse(limit), *_keyed(identifiers))
     if stats.remaining > 0:
         return 0
     return max(1, int(stats.reset_time - time.time()))
 
 
 def clear(limit, *identifiers):
-    _limiter().clear(parse(limit), *identifiers)
+    _limiter().clear(parse(limit), *_keyed(identifiers))
