@@ -40,7 +40,10 @@ def allows(limit, *identifiers):
 
 
 def seconds_left(limit, *identifiers):
-    """How long until `limit` allows one more (0 when it does now)."""
+    """How long until `limit` allows one more (0 when it does now).
+
+    Measured on the limits library's own clock (epoch seconds, as in its window stats), not
+    the app's: the windows live in Redis and expire by real time."""
     stats = _limiter().get_window_stats(parse(limit), *_keyed(identifiers))
     if stats.remaining > 0:
         return 0

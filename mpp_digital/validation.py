@@ -1,8 +1,8 @@
 """Input that must be ASCII digits (NIK, the NIK's last 4, phone numbers, ids, codes).
 
-`str.isdigit()` also accepts fullwidth, Arabic-Indic and other digits, which `int()` then reads
-as numbers while hashes and comparisons see other text: one person would count as two. Every
-"digits only" input is checked with these ASCII patterns instead.
+Python's Unicode-aware digit tests also accept fullwidth, Arabic-Indic and other digits, which
+`int()` then reads as numbers while hashes and comparisons see other text: one person would
+count as two. Every "digits only" input is checked with these ASCII patterns instead.
 """
 import re
 

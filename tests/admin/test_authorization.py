@@ -4,7 +4,7 @@ The table is built from the application's URL map, so a new admin route is cover
 here) without anyone remembering to add it.
 """
 import re
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from mpp_digital.catalogue.models import Agency, Closure, Service
 from mpp_digital.extensions import db
 
 from ..accounts.test_accounts import login
-from ..queue.helpers import staff
+from ..queue.helpers import NOW, staff
 from .helpers import first_id, furnish
 
 OWN, FOREIGN = "kota-kediri", "kota-mataram"
@@ -70,7 +70,7 @@ def test_every_admin_route_for_every_role_and_hall(app, role):
         db.session.add(national_closure)
         db.session.flush()
         api_client, _ = create_api_client(db.session, "Portal uji", [], True, "5 per minute",
-                                          None, datetime.now(timezone.utc))
+                                          None, NOW)
         common = {"agency_id": first_id(Agency), "service_id": first_id(Service),
                   "kind": "harian", "closure_id_national": national_closure.id,
                   "choice": "buka", "client_id": api_client.id}

@@ -1,5 +1,5 @@
 """The booking API for other channels, checked against its OpenAPI document."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 import pytest
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
@@ -12,6 +12,7 @@ from mpp_digital.booking.models import Appointment, Slot
 from mpp_digital.extensions import db
 
 from ..booking.helpers import nik
+from ..queue.helpers import NOW
 from .conftest import checked as _checked
 
 SLOTS = "/api/v1/mpps/kota-kediri/offerings/paspor-biasa/slots"
@@ -34,7 +35,7 @@ def partner(app):
     """The key of an API client allowed at every hall."""
     with app.app_context():
         _, key = create_api_client(db.session, "Portal uji", [], True, "100 per minute", None,
-                                   datetime.now(timezone.utc))
+                                   NOW)
         db.session.commit()
     return key
 
@@ -131,7 +132,7 @@ def test_a_retried_request_with_the_same_key_returns_the_same_booking(app, clien
 def test_each_api_client_has_its_own_rate_limit(strict_app):
     with strict_app.app_context():
         _, key = create_api_client(db.session, "Call center", [], True, "2 per minute", None,
-                                   datetime.now(timezone.utc))
+                                   NOW)
         db.session.commit()
     client = strict_app.test_client()
     slots = client.get(SLOTS).get_json()

@@ -42,6 +42,6 @@ def partner_headers(app):
     from mpp_digital.accounts.api_clients import create_api_client
     with app.app_context():
         _, key = create_api_client(db.session, "Mitra uji", [], True, "1000 per minute", None,
-                                   datetime.now(timezone.utc))
+                                   datetime(2027, 1, 4, 2, tzinfo=timezone.utc))
         db.session.commit()
     return {"Authorization": f"Bearer {key}"}

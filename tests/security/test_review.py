@@ -27,7 +27,15 @@ from ..conftest import BASE_CONFIG
 from ..queue.helpers import NOW, PASSWORD, enrol_kiosk, mpp, queue, staff, take_ticket
 
 EVENING = datetime(2027, 1, 4, 11, 34, tzinfo=timezone.utc)      # Monday 18.34 WIB: closed
-FULLWIDTH_NIK = "3402０１０１０１９００００１"
+NIK = nik(1)          # the tests' made-up NIK (tests/booking/helpers.py), last 4 "0001"
+
+
+def in_script(text, zero):
+    """`text` with its ASCII digits written in another script whose zero is `zero`."""
+    return text.translate({ord("0") + n: ord(zero) + n for n in range(10)})
+
+
+FULLWIDTH_NIK = in_script(NIK, "０")
 
 
 def _any_csrf(page):
@@ -238,12 +246,12 @@ def _book(client, url, slot, number, phone="0812 3456 7890"):
 
 @pytest.mark.parametrize("number", [
     FULLWIDTH_NIK,
-    "3402٠١٠١٠١٩٠٠٠٠١",                    # Arabic-Indic digits
-    "3402०१०१०१९००००१",                    # Devanagari digits
+    in_script(NIK, "٠"),                   # Arabic-Indic digits
+    in_script(NIK, "०"),                   # Devanagari digits
 ])
 def test_item04_unicode_digits_do_not_bypass_the_per_nik_limit(client, app, number):
     url, slots = _booking_page(client)
-    assert _book(client, url, slots[0], "3402010101900001").status_code == 302
+    assert _book(client, url, slots[0], NIK).status_code == 302
     again = _book(app.test_client(), url, slots[1], number)
     assert again.status_code == 422 and "16 angka" in again.get_data(as_text=True)
     assert _appointments(app) == 1
@@ -251,7 +259,7 @@ def test_item04_unicode_digits_do_not_bypass_the_per_nik_limit(client, app, numb
 
 def test_item04_phone_numbers_take_ascii_digits_only(client, app):
     url, slots = _booking_page(client)
-    response = _book(client, url, slots[0], "3402010101900001", phone="０８１２３４５６７８９０")
+    response = _book(client, url, slots[0], NIK, phone=in_script("081234567890", "０"))
     assert response.status_code == 422 and "nomor ponsel" in response.get_data(as_text=True)
     assert _appointments(app) == 0
 
@@ -272,10 +280,10 @@ def test_item04_the_api_takes_ascii_digits_only(app, client):
 
 # --- 5. lookup with fullwidth last 4 ---------------------------------------------------------
 
-@pytest.mark.parametrize("last4", ["０００１", "٠٠٠١", "00０1"])
+@pytest.mark.parametrize("last4", [in_script("0001", "０"), in_script("0001", "٠"), "00０1"])
 def test_item05_lookup_with_unicode_last4_is_a_422_not_a_500(client, last4):
     url, slots = _booking_page(client)
-    _book(client, url, slots[0], "3402010101900001")
+    _book(client, url, slots[0], NIK)
     code = re.search(r">([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{2})<",
                      client.get("/janji").get_data(as_text=True))[1]
     other = client.application.test_client()
@@ -373,7 +381,7 @@ def test_item06_api_clients_are_made_by_the_cli_and_the_national_admin(app, runn
 
 def _booked_code(app, client):
     url, slots = _booking_page(client)
-    assert _book(client, url, slots[0], "3402010101900001").status_code == 302
+    assert _book(client, url, slots[0], NIK).status_code == 302
     with app.app_context():
         appointment = db.session.scalar(select(Appointment))
         return appointment.code, appointment.slot.starts_at.replace(tzinfo=timezone.utc)
