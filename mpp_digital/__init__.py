@@ -2,6 +2,7 @@
 import logging
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -115,13 +116,12 @@ def _settle_config(app):
 def _settle_hosts(app):
     """With a SERVER_NAME, only its host (and MPP_TRUSTED_HOSTS) may be named by a request:
     another Host header gets 400, and absolute URLs always use SERVER_NAME."""
-    hosts = app.config.get("TRUSTED_HOSTS")
+    hosts = app.config.get("TRUSTED_HOSTS") or []
     if isinstance(hosts, str):
         hosts = [h.strip() for h in hosts.split(",") if h.strip()]
-    server_name = app.config.get("SERVER_NAME")
-    if server_name:
-        own = server_name.rsplit(":", 1)[0] if not server_name.endswith("]") else server_name
-        hosts = [own, *(hosts or [])] if own not in (hosts or []) else hosts
+    if app.config.get("SERVER_NAME"):
+        own = urlsplit(f"//{app.config['SERVER_NAME']}").hostname      # without the port
+        hosts = [own, *(h for h in hosts if h != own)]
     app.config["TRUSTED_HOSTS"] = hosts or None
 
 

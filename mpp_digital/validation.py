@@ -8,6 +8,9 @@ import re
 
 from wtforms.validators import ValidationError
 
+# Letters of codes people read aloud and type (bookings, device enrolment): no 0/O, 1/I/L, U.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+
 _DIGITS = re.compile(r"[0-9]+")
 _CODE = re.compile(r"[A-Za-z0-9 -]+")
 

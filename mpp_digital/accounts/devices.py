@@ -19,12 +19,11 @@ from sqlalchemy import select, update
 
 from ..clock import utc
 from ..errors import DomainError
-from ..validation import parse_id
+from ..validation import CODE_ALPHABET, parse_id
 from .models import Device, DeviceKind
 from .operations import audit
 
 COOKIE = "mpp_perangkat"
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"     # no 0/O, 1/I/L, U: read aloud, typed on a TV
 CODE_LENGTH = 8
 ENROLMENT_MINUTES = 30
 COOKIE_YEARS = 5
@@ -63,7 +62,8 @@ def claim_enrolment(session, code, now):
     """
     refused = DeviceRefused(_l("Kode pendaftaran tidak berlaku. Minta kode baru kepada "
                                "pengelola MPP."))
-    digest = _digest(normalise_code(code)) if len(normalise_code(code)) == CODE_LENGTH else None
+    code = normalise_code(code)
+    digest = _digest(code) if len(code) == CODE_LENGTH else None
     device = session.scalar(select(Device).where(Device.enrol_code_hash == digest)) \
         if digest else None
     if device is None or device.revoked_at is not None \

@@ -88,6 +88,15 @@ class Device(db.Model):
     def is_active(self):
         return self.token_hash is not None and self.revoked_at is None
 
+    def state(self, now_utc):
+        """'revoked', 'enrolled', 'waiting' (for its code) or 'expired' at naive-UTC `now_utc`."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.enrolled_at is not None:
+            return "enrolled"
+        return "waiting" if self.enrol_expires_at and self.enrol_expires_at > now_utc \
+            else "expired"
+
 
 api_client_mpp = Table(
     "api_client_mpp", db.metadata,

@@ -21,11 +21,10 @@ from ..clock import local_day, to_local, utc, zone
 from ..catalogue.operations import closures_for, offering_hours, public_holiday
 from ..catalogue.schedule import day_status
 from ..errors import DomainError
-from ..validation import is_ascii_digits
+from ..validation import CODE_ALPHABET, is_ascii_digits
 from .availability import bookable, day_plan
 from .models import Appointment, AppointmentStatus, Slot, SlotDay
 
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"     # no 0/O, 1/I/L, U
 CODE_LENGTH = 10
 _CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 

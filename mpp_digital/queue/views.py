@@ -43,14 +43,12 @@ def _policy():
 SESSION_TICKETS = "tiket_saya"     # tokens of the tickets this browser checked in (a few)
 
 
-def _issuer(mpp):
-    """"device:<id>" or "user:<id>" when this request may issue tickets at `mpp`, else None."""
+def _may_issue(mpp):
+    """This hall's enrolled kiosk, or a member of its staff, may issue tickets here."""
     device = devices.current_device(db.session)
     if device is not None and device.mpp_id == mpp.id and device.kind == DeviceKind.KIOSK:
-        return f"device:{device.id}"
-    if current_user.is_authenticated and current_user.mpp_id == mpp.id:
-        return f"user:{current_user.id}"
-    return None
+        return True
+    return current_user.is_authenticated and current_user.mpp_id == mpp.id
 
 
 def _issuer_key():
@@ -93,7 +91,7 @@ def _kiosk_form(mpp):
 
 def _kiosk(mpp, form=None, check_in_form=None, refusal=None, check_in_refusal=None,
            status=200):
-    may_issue = _issuer(mpp) is not None
+    may_issue = _may_issue(mpp)
     if may_issue and form is None:
         form = _kiosk_form(mpp)
     return render_template("queue/kiosk.html", mpp=mpp, form=form if may_issue else None,
@@ -119,12 +117,10 @@ def kiosk(slug):
 @limiter.limit(_hall_limit, key_func=_hall_key, deduct_when=_issued)
 @limiter.limit(_device_limit, key_func=_issuer_key, deduct_when=_issued)
 def take_ticket(slug):
-    if devices.current_device(db.session) is None and not current_user.is_authenticated:
-        return _kiosk(catalogue.get_mpp(slug), status=403)   # strangers take no write lock
-    begin_write(db.session)
     mpp = catalogue.get_mpp(slug)
-    if _issuer(mpp) is None:
-        return _kiosk(mpp, status=403)
+    if not _may_issue(mpp):
+        return _kiosk(mpp, status=403)          # decided before the write lock is taken
+    begin_write(db.session)
     form = _kiosk_form(mpp)
     if not form.validate_on_submit():
         return _kiosk(mpp, form, status=422)
