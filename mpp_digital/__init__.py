@@ -1,18 +1,33 @@
 """MPP Digital: one Flask application for the catalogues, bookings and queues of many MPPs."""
 import logging
 import secrets
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+
+
+def site_root():
+    """The folder holding templates/ and static/.
+
+    In a checkout (and an editable install) they sit beside the package; a wheel installs them
+    as data files under <prefix>/share/mpp-digital/ (see setup.cfg).
+    """
+    for candidate in (Path(__file__).resolve().parent.parent,
+                      Path(sys.prefix) / "share" / "mpp-digital"):
+        if (candidate / "templates").is_dir() and (candidate / "static").is_dir():
+            return candidate
+    raise RuntimeError("MPP Digital cannot find its templates/ and static/ folders: install "
+                       "it from a wheel or a checkout.")
 
 
 def create_app(test_config=None, instance_path=None):
     """Build the app: defaults → instance/config.py → MPP_* environment → test_config."""
+    root = site_root()
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
-                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+                template_folder=str(root / "templates"), static_folder=str(root / "static"))
     app.config.from_object("mpp_digital.config")
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("MPP")

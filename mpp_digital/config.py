@@ -47,6 +47,8 @@ API_UNAUTHENTICATED_RATE_LIMIT = "10 per minute;60 per hour"
 LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
 LOGIN_PAIR_LIMIT = "5 per 15 minutes"
 LOGIN_ACCOUNT_ALERT = "10 per hour"
+# werkzeug's generate_password_hash method; the tests set cheaper scrypt parameters.
+PASSWORD_HASH_METHOD = "scrypt"
 PERMANENT_SESSION_LIFETIME = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

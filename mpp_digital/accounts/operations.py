@@ -1,4 +1,7 @@
 """Staff accounts: create, authenticate, end sessions, and record what staff change."""
+from functools import cache
+
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -7,12 +10,22 @@ from ..validation import parse_id
 from .models import AuditLog, Role, User
 
 MIN_PASSWORD = 12
-# A dummy hash so that an unknown e-mail costs as much time as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a password of anyone")
 
 
 class AccountRefused(DomainError):
     status = 422
+
+
+def _hash(password):
+    """A scrypt hash with werkzeug's parameters, or the cheaper ones of PASSWORD_HASH_METHOD
+    (the tests' configuration: every login there would otherwise pay for full scrypt)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@cache
+def _dummy_hash(method):
+    """A hash of no one's password, so that an unknown e-mail costs as much as a wrong one."""
+    return generate_password_hash("not a password of anyone", method=method)
 
 
 def normalise_email(email):
@@ -30,7 +43,7 @@ def create_user(session, email, name, password, role, now, mpp_id=None, agency_i
     if session.scalar(select(User.id).where(User.email == email)):
         raise AccountRefused("Email ini sudah dipakai akun lain.")
     user = User(email=email, name=name,
-                password_hash=password_hash or generate_password_hash(password),
+                password_hash=password_hash or _hash(password),
                 role=Role(role), mpp_id=mpp_id, agency_id=agency_id, created_at=now,
                 counters=list(counters))
     session.add(user)
@@ -41,7 +54,7 @@ def create_user(session, email, name, password, role, now, mpp_id=None, agency_i
 def hash_password(password):
     if len(password or "") < MIN_PASSWORD:
         raise AccountRefused(f"Kata sandi paling sedikit {MIN_PASSWORD} karakter.")
-    return generate_password_hash(password)
+    return _hash(password)
 
 
 def set_password(user, password=None, password_hash=None):
@@ -53,7 +66,8 @@ def authenticate(session, email, password):
     """The active account with this e-mail and password, or None (same time either way)."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]),
+                            password or "")
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         return None
