@@ -47,7 +47,7 @@ def create_api_client(session, name, mpps, all_mpps, rate_limit, actor, now):
                        created_at=utc(now), created_by_id=actor.id if actor else None)
     session.add(client)
     session.flush()
-    audit(session, actor, utc(now), "api_client.create", f"api_client:{client.id}",
+    audit(session, actor, now, "api_client.add", client.id,
           after={"name": name, "all_mpps": all_mpps, "rate_limit": rate_limit,
                  "mpps": [m.slug for m in client.mpps]}, mpp_id=None)
     return client, key
@@ -57,7 +57,7 @@ def revoke_api_client(session, client, actor, now):
     if client.revoked_at is not None:
         return
     client.revoked_at = utc(now)
-    audit(session, actor, utc(now), "api_client.revoke", f"api_client:{client.id}",
+    audit(session, actor, now, "api_client.revoke", client.id,
           before={"name": client.name}, after={"revoked": True}, mpp_id=None)
 
 

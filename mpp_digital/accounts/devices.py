@@ -50,7 +50,7 @@ def add_device(session, mpp, name, kind, actor, now):
                     created_at=utc(now), created_by_id=actor.id if actor else None)
     session.add(device)
     session.flush()
-    audit(session, actor, utc(now), "device.add", f"device:{device.id}",
+    audit(session, actor, now, "device.add", device.id,
           after={"name": device.name, "kind": device.kind.value}, mpp_id=mpp.id)
     return device, code
 
@@ -77,7 +77,7 @@ def claim_enrolment(session, code, now):
     if claimed.rowcount != 1:
         raise refused
     session.refresh(device)
-    audit(session, None, utc(now), "device.enrol", f"device:{device.id}",
+    audit(session, None, now, "device.enrol", device.id,
           after={"name": device.name}, mpp_id=device.mpp_id)
     return device, f"{device.id}.{secret}"
 
@@ -88,7 +88,7 @@ def revoke_device(session, device, actor, now):
         return
     device.revoked_at = utc(now)
     device.enrol_code_hash = None
-    audit(session, actor, utc(now), "device.revoke", f"device:{device.id}",
+    audit(session, actor, now, "device.revoke", device.id,
           before={"name": device.name}, after={"revoked": True}, mpp_id=device.mpp_id)
 
 

@@ -51,6 +51,19 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_version}"
 
     @property
+    def is_clerk(self):
+        return self.role == Role.CLERK
+
+    @property
+    def is_manager(self):
+        """An MPP manager (pengelola), who runs one hall."""
+        return self.role == Role.MPP_MANAGER
+
+    @property
+    def is_national_admin(self):
+        return self.role == Role.NATIONAL_ADMIN
+
+    @property
     def is_active(self):
         return self.active
 

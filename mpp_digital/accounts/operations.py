@@ -1,10 +1,12 @@
 """Staff accounts: create, authenticate, end sessions, and record what staff change."""
+import re
 from functools import cache
 
 from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..clock import utc
 from ..errors import DomainError
 from ..validation import parse_id
 from .models import AuditLog, Role, User
@@ -94,25 +96,36 @@ def deactivate(session, user, actor, now):
     before = {"active": user.active}
     user.active = False
     end_sessions(user)
-    audit(session, actor, now, "deactivate_user", f"user:{user.id}", before, {"active": False},
+    audit(session, actor, now, "user.deactivate", user.id, before, {"active": False},
           mpp_id=user.mpp_id)
 
 
-def audit(session, actor, now, action, target, before=None, after=None, mpp_id=None):
-    """Record a staff write; flushed with the change it describes."""
-    session.add(AuditLog(at=now, user_id=actor.id if actor else None,
+AUDIT_ACTION = re.compile(r"[a-z_]+\.[a-z_]+")
+
+
+def audit(session, actor, now, action, key, before=None, after=None, mpp_id=None):
+    """Record a staff write; flushed with the change it describes.
+
+    Every action is named `<kind>.<verb>` (`mpp.hours`, `ticket.call`, `device.revoke`), and
+    its target is `<kind>:<key>`, the key being the row's slug or id: one scheme across the
+    back office, the counters and the accounts.
+    """
+    if not AUDIT_ACTION.fullmatch(action):
+        raise ValueError(f"audit action {action!r} is not <kind>.<verb>")
+    session.add(AuditLog(at=utc(now), user_id=actor.id if actor else None,
                          mpp_id=mpp_id if mpp_id is not None else getattr(actor, "mpp_id", None),
-                         action=action, target=target, before=before, after=after))
+                         action=action, target=f"{action.partition('.')[0]}:{key}",
+                         before=before, after=after))
 
 
 def can_use_counter(user, counter):
     """A clerk acts only at the counters assigned to them; managers at any of their MPP's."""
-    if user.role == Role.NATIONAL_ADMIN:
+    if user.is_national_admin:
         return False
     if counter.mpp_id != user.mpp_id:
         return False
-    return user.role == Role.MPP_MANAGER or counter in user.counters
+    return user.is_manager or counter in user.counters
 
 
 def can_see_mpp(user, mpp_id):
-    return user.role == Role.NATIONAL_ADMIN or user.mpp_id == mpp_id
+    return user.is_national_admin or user.mpp_id == mpp_id

@@ -7,7 +7,6 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from ..accounts import operations as accounts
-from ..accounts.models import Role
 from ..catalogue import operations as catalogue
 from ..errors import NotFound
 
@@ -17,7 +16,7 @@ def staff_only(view):
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
-        if current_user.role == Role.CLERK:
+        if current_user.is_clerk:
             abort(403)
         return view(*args, **kwargs)
     return wrapped
@@ -27,7 +26,7 @@ def national_only(view):
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
-        if current_user.role != Role.NATIONAL_ADMIN:
+        if not current_user.is_national_admin:
             abort(403)
         return view(*args, **kwargs)
     return wrapped

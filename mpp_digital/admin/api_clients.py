@@ -1,6 +1,6 @@
 """The API's partners, kept by national admins: register one (its key is shown once), see
 which halls each may book at, revoke a key."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,9 +11,11 @@ from ..accounts import api_clients
 from ..accounts.models import ApiClient
 from ..catalogue.models import Mpp
 from ..errors import DomainError
-from ..extensions import begin_write, db
+from ..extensions import db
+from ..forms import ConfirmForm
 from . import forms
 from .access import national_only
+from .pages import confirmed, writes
 
 bp = Blueprint("api_clients", __name__)
 
@@ -29,7 +31,7 @@ def _page(form=None, created=None, status=200):
     clients = db.session.scalars(select(ApiClient).order_by(ApiClient.revoked_at.is_not(None),
                                                             ApiClient.name)).all()
     return render_template("admin/api_clients.html", clients=clients, form=form or _form(),
-                           action=forms.ActionForm(), created=created), status
+                           action=ConfirmForm(), created=created), status
 
 
 @bp.get("/klien-api")
@@ -40,8 +42,9 @@ def index():
 
 @bp.post("/klien-api")
 @national_only
+@writes
 def add():
-    begin_write(db.session)
+    """Not `pages.submit`: the new key is shown once, on this page, never in a redirect."""
     form = _form()
     if not form.validate_on_submit():
         return _page(form, status=422)
@@ -60,14 +63,9 @@ def add():
 
 @bp.post("/klien-api/<int:client_id>/cabut")
 @national_only
+@writes
 def revoke(client_id):
-    begin_write(db.session)
-    client = db.session.get(ApiClient, client_id)
-    if client is None:
-        abort(404)
-    if not forms.ActionForm().validate_on_submit():
-        abort(400)
-    api_clients.revoke_api_client(db.session, client, current_user, clock.now())
-    db.session.commit()
-    flash(_l("Kunci %(name)s dicabut.", name=client.name), "success")
-    return redirect(url_for(".index"))
+    client = db.session.get(ApiClient, client_id) or abort(404)
+    return confirmed(lambda actor, now: api_clients.revoke_api_client(db.session, client,
+                                                                      actor, now),
+                     _l("Kunci %(name)s dicabut.", name=client.name), ".index")

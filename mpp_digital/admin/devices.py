@@ -1,6 +1,6 @@
 """A hall's enrolled devices (kiosks): a manager adds one and gets its one-time code, sees
 which are enrolled, and revokes them."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,9 +8,11 @@ from sqlalchemy import select
 from .. import clock
 from ..accounts import devices
 from ..accounts.models import Device
-from ..extensions import begin_write, db
+from ..extensions import db
+from ..forms import ConfirmForm
 from . import forms
 from .access import hall, staff_only
+from .pages import confirmed, writes
 
 bp = Blueprint("devices", __name__)
 
@@ -19,7 +21,7 @@ def _page(mpp, form=None, code=None, status=200):
     listed = db.session.scalars(select(Device).where(Device.mpp_id == mpp.id)
                                .order_by(Device.revoked_at.is_not(None), Device.name)).all()
     return render_template("admin/devices.html", mpp=mpp, devices=listed,
-                           form=form or forms.DeviceForm(), action=forms.ActionForm(),
+                           form=form or forms.DeviceForm(), action=ConfirmForm(),
                            code=code, now=clock.utc(clock.now())), status
 
 
@@ -31,8 +33,9 @@ def index(slug):
 
 @bp.post("/mpp/<slug>/perangkat")
 @staff_only
+@writes
 def add(slug):
-    begin_write(db.session)
+    """Not `pages.submit`: the one-time code is shown once, on this page."""
     mpp = hall(slug)
     form = forms.DeviceForm()
     if not form.validate_on_submit():
@@ -45,16 +48,12 @@ def add(slug):
 
 @bp.post("/mpp/<slug>/perangkat/<int:device_id>/cabut")
 @staff_only
+@writes
 def revoke(slug, device_id):
-    begin_write(db.session)
     mpp = hall(slug)
     device = db.session.get(Device, device_id)
     if device is None or device.mpp_id != mpp.id:
         abort(404)
-    if not forms.ActionForm().validate_on_submit():
-        abort(400)
-    devices.revoke_device(db.session, device, current_user, clock.now())
-    db.session.commit()
-    flash(_l("%(name)s dicabut: perangkat itu tidak lagi dapat mengeluarkan nomor antrean.",
-             name=device.name), "success")
-    return redirect(url_for(".index", slug=slug))
+    return confirmed(lambda actor, now: devices.revoke_device(db.session, device, actor, now),
+                     _l("%(name)s dicabut: perangkat itu tidak lagi dapat mengeluarkan nomor "
+                        "antrean.", name=device.name), ".index", slug=slug)

@@ -42,10 +42,6 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something: CSRF-protected, nothing else."""
-
-
 class MppDetailsForm(FlaskForm):
     name = StringField(_l("Nama MPP"), validators=[_text(), Length(max=120)])
     address = TextAreaField(_l("Alamat"), validators=[_text(), Length(max=300)])

@@ -87,7 +87,3 @@ class RescheduleForm(FlaskForm):
     def __init__(self, *args, slot_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.slot.choices = slot_choices
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something (cancel, finish): CSRF-protected, nothing else."""

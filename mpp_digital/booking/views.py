@@ -13,7 +13,8 @@ from ..filters import clock as wall_clock
 from ..validation import parse_id
 from . import operations as ops
 from .calendar import appointment_ics
-from .forms import BookingForm, ConfirmForm, LookupForm, RescheduleForm
+from ..forms import ConfirmForm
+from .forms import BookingForm, LookupForm, RescheduleForm
 from .models import Appointment, Slot
 
 bp = Blueprint("booking", __name__)

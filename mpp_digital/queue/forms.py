@@ -18,10 +18,6 @@ class CheckInForm(LookupForm):
     """The booking code and the NIK's last 4 digits, as for looking a booking up."""
 
 
-class ActionForm(FlaskForm):
-    """A console button: CSRF-protected, nothing else."""
-
-
 class CallForm(FlaskForm):
     ticket = HiddenField(validators=[InputRequired()])
 

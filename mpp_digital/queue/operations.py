@@ -40,7 +40,7 @@ def _event(session, ticket, kind, now, user=None, counter=None, queue_id=None):
 
 
 def _staff(session, user, now, action, ticket, counter=None, after=None):
-    audit(session, user, now, action, f"ticket:{ticket.id}",
+    audit(session, user, now, action, ticket.id,
           after={"counter": counter.number if counter else None, **(after or {})},
           mpp_id=user.mpp_id)
 
@@ -249,7 +249,7 @@ def set_counter_open(session, counter, is_open, user, now):
     before = counter.is_open
     counter.is_open = is_open
     audit(session, user, now, "counter.open" if is_open else "counter.pause",
-          f"counter:{counter.id}", {"is_open": before}, {"is_open": is_open},
+          counter.id, {"is_open": before}, {"is_open": is_open},
           mpp_id=counter.mpp_id)
 
 

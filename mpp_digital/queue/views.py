@@ -23,7 +23,8 @@ from ..filters import clock as wall_clock
 from ..filters import tz_abbr
 from ..validation import parse_id
 from . import operations as ops
-from .forms import ActionForm, CallForm, CheckInForm, KioskTicketForm, TransferForm
+from ..forms import ConfirmForm
+from .forms import CallForm, CheckInForm, KioskTicketForm, TransferForm
 from .models import Ticket
 from .ordering import Policy
 
@@ -215,12 +216,12 @@ def _counter(counter_id):
 def staff_home():
     if current_user.mpp_id is None:
         counters = []
-    elif current_user.role == "mpp_manager":
+    elif current_user.is_manager:
         counters = db.session.scalars(select(Counter).where(
             Counter.mpp_id == current_user.mpp_id).order_by(Counter.number)).all()
     else:
         counters = current_user.counters
-    return render_template("queue/staff_home.html", counters=counters, form=ActionForm())
+    return render_template("queue/staff_home.html", counters=counters, form=ConfirmForm())
 
 
 @bp.get("/staf/loket/<int:counter_id>")
@@ -235,7 +236,7 @@ def console(counter_id):
                               for q in counter.mpp.queues]
     return render_template("queue/console.html", counter=counter, mpp=counter.mpp,
                            current=ops.current_ticket(db.session, counter), line=line,
-                           form=ActionForm(), call_form=CallForm(), transfer=transfer)
+                           form=ConfirmForm(), call_form=CallForm(), transfer=transfer)
 
 
 ACTIONS = {"buka", "jeda", "berikutnya", "panggil", "ulang", "mulai", "selesai",
@@ -249,7 +250,7 @@ def act(counter_id, action):
         abort(404)
     begin_write(db.session)
     counter = _counter(counter_id)
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         _do(action, counter, clock.now())

@@ -5,11 +5,11 @@ import io
 import unicodedata
 
 from flask import Blueprint, abort, make_response, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from .. import clock
-from ..accounts.models import Role
+from ..admin import access
 from ..catalogue import operations as catalogue
 from ..catalogue.models import Mpp
 from ..extensions import db
@@ -23,15 +23,11 @@ bp = Blueprint("reports", __name__)
 
 
 def _hall(slug):
-    """The hall this member of staff may report on: a manager their own (404 for any other),
-    a national admin any; None when a national admin has not chosen one."""
-    if current_user.role == Role.CLERK:
-        abort(403)
-    if current_user.role == Role.MPP_MANAGER:
-        if slug and slug != current_user.mpp.slug:
-            abort(404)
-        return catalogue.get_mpp(current_user.mpp.slug)
-    return catalogue.get_mpp(slug) if slug else None
+    """The hall reported on: a manager's own (any other answers 404, as in the back office), a
+    national admin's choice, or None for every hall while a national admin has chosen none."""
+    if current_user.is_manager:
+        slug = slug or current_user.mpp.slug
+    return access.hall(slug) if slug else None
 
 
 def _period(mpp):
@@ -44,7 +40,7 @@ def _minutes(seconds):
 
 
 @bp.get("/staf/laporan")
-@login_required
+@access.staff_only
 def report():
     mpp = _hall(request.args.get("mpp"))
     form, start, end, valid = _period(mpp)
@@ -103,7 +99,7 @@ SUMMARY_HEADER = ["kunjungan", "janji", "langsung", "tidak_hadir", "rasio_tidak_
 
 
 @bp.get("/staf/laporan/<kind>.csv")
-@login_required
+@access.staff_only
 def export(kind):
     if kind not in CSV_KINDS:
         abort(404)

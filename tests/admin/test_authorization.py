@@ -19,10 +19,10 @@ from ..queue.helpers import NOW, staff
 from .helpers import first_id, furnish
 
 OWN, FOREIGN = "kota-kediri", "kota-mataram"
-NATIONAL = {"admin.agencies", "admin.agency", "admin.add_agency", "admin.services",
-            "admin.service", "admin.new_service", "admin.managers", "admin.add_manager",
-            "admin.national_closures", "admin.add_national_closure",
-            "admin.remove_national_closure", "admin.new_mpp", "admin.api_clients.index",
+NATIONAL = {"admin.standards.agencies", "admin.standards.agency", "admin.standards.add_agency", "admin.standards.services",
+            "admin.standards.service", "admin.standards.new_service", "admin.national.managers", "admin.national.add_manager",
+            "admin.national.closures", "admin.national.add_closure",
+            "admin.national.remove_closure", "admin.national.new_mpp", "admin.api_clients.index",
             "admin.api_clients.add", "admin.api_clients.revoke"}
 MANAGERS_AND_ADMINS = {"admin.index", "admin.audit_log", "reports.report", "reports.export"}
 

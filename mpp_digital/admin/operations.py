@@ -1,0 +1,245 @@
+"""What the back office does: each operation makes one change across the domains it touches
+(the hall's hours → its schedule → the bookings that no longer fit), writes its audit row with
+the values before and after, and flushes. The caller commits.
+
+Operations take the session, the acting user and `now`; they read no request and show nothing.
+"""
+from sqlalchemy import select
+
+from ..accounts import operations as accounts
+from ..accounts.models import Role
+from ..booking import operations as booking
+from ..catalogue import operations as catalogue
+from ..catalogue.models import Closure, Mpp
+from ..catalogue.schedule import format_hours
+
+DETAIL_FIELDS = ("name", "address", "phone", "email")
+CLOSURE_FIELDS = ("starts_on", "ends_on", "reason")
+OFFERING_FIELDS = ("bookable", "queue_id", "slot_minutes", "seats_per_slot", "daily_quota",
+                   "walkin_share", "horizon_days", "cutoff_minutes", "notes")
+AGENCY_FIELDS = ("name", "short_name", "website")
+SERVICE_FIELDS = ("name", "name_en", "category", "summary", "requirements", "procedure",
+                  "duration_value", "duration_unit", "fee", "fee_note", "product",
+                  "legal_basis", "online_mode", "online_url", "keywords")
+
+
+def snapshot(obj, fields):
+    """The fields' values as the audit log keeps them (enums by value, dates as ISO text)."""
+    values = {}
+    for name in fields:
+        value = getattr(obj, name)
+        values[name] = value.value if hasattr(value, "value") else (
+            value.isoformat() if hasattr(value, "isoformat") else value)
+    return values
+
+
+def _hours(rows):
+    return format_hours(catalogue.intervals(rows))
+
+
+# --- a hall ------------------------------------------------------------------------------------
+
+def change_details(session, mpp, values, actor, now):
+    before = snapshot(mpp, DETAIL_FIELDS)
+    for name in DETAIL_FIELDS:
+        setattr(mpp, name, values[name])
+    mpp.email = mpp.email or None
+    session.flush()
+    accounts.audit(session, actor, now, "mpp.details", mpp.slug, before,
+                   snapshot(mpp, DETAIL_FIELDS), mpp.id)
+
+
+def change_hours(session, mpp, intervals, actor, now):
+    """The hall's new opening hours, its schedule refreshed; returns the bookings that no
+    longer fit."""
+    before = _hours(mpp.hours)
+    mpp.hours = catalogue.opening_hours(intervals)
+    session.flush()
+    accounts.audit(session, actor, now, "mpp.hours", mpp.slug, {"hours": before},
+                   {"hours": _hours(mpp.hours)}, mpp.id)
+    booking.refresh_schedule(session, mpp, now)
+    return booking.misfits(session, mpp.id)
+
+
+def _refresh(session, mpp, now):
+    halls = [mpp] if mpp is not None else session.scalars(select(Mpp)).all()
+    for hall in halls:
+        booking.refresh_schedule(session, hall, now)
+
+
+def add_closure(session, mpp, starts_on, ends_on, reason, actor, now):
+    """A day or days the hall closes; with `mpp` None, a national closure (cuti bersama)
+    for every hall."""
+    closure = Closure(mpp_id=mpp.id if mpp else None, starts_on=starts_on, ends_on=ends_on,
+                      reason=reason.strip())
+    session.add(closure)
+    session.flush()
+    accounts.audit(session, actor, now, "closure.add", closure.id, None,
+                   snapshot(closure, CLOSURE_FIELDS), closure.mpp_id)
+    _refresh(session, mpp, now)
+    return closure
+
+
+def remove_closure(session, closure, actor, now):
+    mpp = session.get(Mpp, closure.mpp_id) if closure.mpp_id else None
+    accounts.audit(session, actor, now, "closure.remove", closure.id,
+                   snapshot(closure, CLOSURE_FIELDS), None, closure.mpp_id)
+    session.delete(closure)
+    session.flush()
+    _refresh(session, mpp, now)
+
+
+def keep_open_on(session, mpp, closure, stay_open, actor, now):
+    """This hall stays open on a national closure, or closes with every MPP."""
+    before = mpp in closure.open_mpps
+    if stay_open and not before:
+        closure.open_mpps.append(mpp)
+    elif not stay_open and before:
+        closure.open_mpps.remove(mpp)
+    session.flush()
+    accounts.audit(session, actor, now, "closure.open" if stay_open else "closure.close",
+                   closure.id, {"open": before}, {"open": stay_open}, mpp.id)
+    booking.refresh_schedule(session, mpp, now)
+
+
+# --- offerings, queues and counters ------------------------------------------------------------
+
+def _offering_snapshot(offering):
+    return {**snapshot(offering, OFFERING_FIELDS), "hours": _hours(offering.hours)}
+
+
+def change_offering(session, mpp, offering, values, intervals, actor, now):
+    """An offering's booking rules and its own hours (empty: the hall's)."""
+    before = _offering_snapshot(offering)
+    for name in OFFERING_FIELDS:
+        setattr(offering, name, values[name])
+    offering.notes = (offering.notes or "").strip()
+    offering.hours = catalogue.opening_hours(intervals)
+    session.flush()
+    accounts.audit(session, actor, now, "offering.update", offering.id, before,
+                   _offering_snapshot(offering), mpp.id)
+    booking.refresh_schedule(session, mpp, now)
+
+
+def change_agency_days(session, mpp, offerings, intervals, actor, now):
+    """The hours of every offering of one agency at the hall; returns the bookings that no
+    longer fit."""
+    before = {o.service.slug: _hours(o.hours) for o in offerings}
+    for offering in offerings:
+        offering.hours = catalogue.opening_hours(intervals)
+    session.flush()
+    accounts.audit(session, actor, now, "agency.days", offerings[0].service.agency_id, before,
+                   {o.service.slug: _hours(o.hours) for o in offerings}, mpp.id)
+    booking.refresh_schedule(session, mpp, now)
+    return booking.misfits(session, mpp.id)
+
+
+def add_offering(session, mpp, service, actor, now):
+    offering = catalogue.add_offering(session, mpp, service)
+    accounts.audit(session, actor, now, "offering.add", offering.id, None,
+                   {"service": service.slug,
+                    "queue": offering.queue.letter if offering.queue else None}, mpp.id)
+    return offering
+
+
+def add_queue(session, mpp, letter, name, actor, now):
+    queue = catalogue.add_queue(session, mpp, letter, name)
+    accounts.audit(session, actor, now, "queue.add", queue.id, None,
+                   snapshot(queue, ("letter", "name")), mpp.id)
+    return queue
+
+
+def _counter_snapshot(counter):
+    return {"number": counter.number, "name": counter.name,
+            "queues": sorted(q.letter for q in counter.queues)}
+
+
+def save_counter(session, mpp, counter, number, name, queue_ids, actor, now):
+    """A new counter (`counter` not yet saved) or an existing one, with the queues it calls."""
+    before = _counter_snapshot(counter) if counter.id else None
+    catalogue.set_counter(session, mpp, counter, number, name, queue_ids)
+    accounts.audit(session, actor, now, "counter.update" if before else "counter.add",
+                   counter.id, before, _counter_snapshot(counter), mpp.id)
+    return counter
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+def add_staff(session, role, email, name, password, actor, now, mpp_id, agency_id=None,
+              counters=()):
+    """A clerk of a hall (with an agency and counters) or a hall's manager."""
+    user = accounts.create_user(session, email, name.strip(), password, role, now,
+                                mpp_id=mpp_id, agency_id=agency_id, counters=counters)
+    after = {"email": user.email, "role": user.role.value}
+    if role == Role.CLERK:
+        after.update(agency_id=user.agency_id, counters=sorted(c.number for c in user.counters))
+    else:
+        after.update(mpp_id=user.mpp_id)
+    accounts.audit(session, actor, now, "user.add", user.id, None, after, mpp_id)
+    return user
+
+
+# --- bookings the schedule no longer fits ------------------------------------------------------
+
+def move_misfit(session, appointment, slot, message, actor, now):
+    before = {"slot": appointment.slot.starts_at.isoformat(), "status": appointment.status.value}
+    booking.move_by_staff(session, appointment, slot, message.strip(), now)
+    accounts.audit(session, actor, now, "appointment.move", appointment.id, before,
+                   {"slot": appointment.slot.starts_at.isoformat(),
+                    "message": appointment.staff_message}, appointment.offering.mpp_id)
+
+
+def cancel_misfit(session, appointment, message, actor, now):
+    booking.cancel_by_staff(session, appointment, message.strip(), now)
+    accounts.audit(session, actor, now, "appointment.cancel", appointment.id,
+                   {"status": "active"}, {"status": appointment.status.value,
+                                          "message": appointment.staff_message},
+                   appointment.offering.mpp_id)
+
+
+# --- national: halls, agencies, services ---------------------------------------------------------
+
+def open_mpp(session, region, values, intervals, actor, now):
+    """A new hall in a kabupaten/kota that has none."""
+    mpp = Mpp(region=region, slug=region.slug, name=values["name"].strip(),
+              address=values["address"].strip(), phone=values["phone"].strip(),
+              email=values["email"] or None)
+    mpp.hours = catalogue.opening_hours(intervals)
+    session.add(mpp)
+    session.flush()
+    accounts.audit(session, actor, now, "mpp.add", mpp.slug, None,
+                   {**snapshot(mpp, DETAIL_FIELDS), "region": region.code,
+                    "hours": _hours(mpp.hours)}, mpp.id)
+    return mpp
+
+
+def add_agency(session, name, short_name, website, actor, now):
+    agency = catalogue.add_agency(session, name, short_name, website)
+    accounts.audit(session, actor, now, "agency.add", agency.slug, None,
+                   snapshot(agency, AGENCY_FIELDS))
+    return agency
+
+
+def change_agency(session, agency, values, actor, now):
+    before = snapshot(agency, AGENCY_FIELDS)
+    for name in AGENCY_FIELDS:
+        setattr(agency, name, values[name])
+    agency.website = agency.website or None
+    session.flush()
+    accounts.audit(session, actor, now, "agency.update", agency.slug, before,
+                   snapshot(agency, AGENCY_FIELDS))
+
+
+def add_service(session, agency_id, values, actor, now):
+    service = catalogue.add_service(session, agency_id, values)
+    accounts.audit(session, actor, now, "service.add", service.slug, None,
+                   snapshot(service, SERVICE_FIELDS))
+    return service
+
+
+def change_service(session, service, values, actor, now):
+    before = snapshot(service, SERVICE_FIELDS)
+    catalogue.set_service(service, values)
+    session.flush()
+    accounts.audit(session, actor, now, "service.update", service.slug, before,
+                   snapshot(service, SERVICE_FIELDS))
