@@ -1,5 +1,5 @@
-"""Many clients at once: threads against one app (SQLite), or spawned processes, each with its
-own app, against one database (PostgreSQL).
+"""Many clients at once: threads against one app (SQLite), or processes, each with its own app,
+against one database (PostgreSQL).
 
 A client is a module-level function `client(app, *args, barrier)`; every client waits at the
 barrier, so that they really start together. Returns the clients' results in order.
@@ -38,11 +38,18 @@ def _process(url, module, name, args, barrier, results):
         db.engine.dispose()
 
 
+# The clients' processes are forked from a server that imported the app once (not spawned,
+# which imports it again in every process), and share no connection with the test's process.
+_FORKSERVER = multiprocessing.get_context("forkserver")
+_FORKSERVER.set_forkserver_preload(["mpp_digital", "tests.races", "tests.booking.race",
+                                    "tests.queue.race", "tests.survey.race"])
+
+
 def in_processes(url, client, args_list, timeout=300):
-    spawn = multiprocessing.get_context("spawn")
-    barrier, results = spawn.Barrier(len(args_list)), spawn.Queue()
-    processes = [spawn.Process(target=_process, args=(url, client.__module__, client.__name__,
-                                                      args, barrier, results))
+    barrier, results = _FORKSERVER.Barrier(len(args_list)), _FORKSERVER.Queue()
+    processes = [_FORKSERVER.Process(target=_process,
+                                     args=(url, client.__module__, client.__name__, args,
+                                           barrier, results))
                  for args in args_list]
     for process in processes:
         process.start()
