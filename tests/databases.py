@@ -2,9 +2,12 @@
 
 SQLite by default; PostgreSQL when MPP_TEST_DATABASE_URL is set (CREATE DATABASE … TEMPLATE).
 """
+import collections
 import itertools
 import os
+import queue
 import shutil
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -47,12 +50,23 @@ class SqliteDatabases:
 
 
 class PostgresDatabases:
+    """CREATE DATABASE … TEMPLATE for each test, made ahead and dropped behind.
+
+    A copy takes PostgreSQL about as long as a test takes Python; a background thread keeps the
+    next copies of each template ready and drops the used ones, so that the two overlap instead
+    of adding up. Only the database names are shared with the thread (through queues).
+    """
     kind = "postgresql"
+    AHEAD = 2
 
     def __init__(self, base_url):
         self.base = make_url(base_url)
         self._numbers = itertools.count()
         self._prefix = f"mpp_t{os.getpid()}"
+        self._ready = {}                   # template name → queue of prepared copies
+        self._work = queue.Queue()
+        self._worker = threading.Thread(target=self._background, daemon=True)
+        self._worker.start()
 
     def _admin(self):
         dsn = self.base.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -60,6 +74,26 @@ class PostgresDatabases:
 
     def _url(self, database):
         return self.base.set(database=database).render_as_string(hide_password=False)
+
+    def _background(self):
+        with self._admin() as conn:
+            while True:
+                job, name, done = self._work.get()
+                try:
+                    if job == "create":
+                        conn.execute(f'CREATE DATABASE "{name[1]}" TEMPLATE "{name[0]}"')
+                    else:
+                        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                    done.put(None)
+                except Exception as exc:       # handed to the test that waits for it
+                    done.put(exc)
+
+    def _prepare(self, template):
+        database = f"{self._prefix}_{template.removeprefix(self._prefix + '_')}_" \
+                   f"{next(self._numbers)}"
+        done = queue.Queue()
+        self._work.put(("create", (template, database), done))
+        self._ready.setdefault(template, collections.deque()).append((database, done))
 
     def new_empty(self, name):
         database = f"{self._prefix}_{name}"
@@ -70,14 +104,35 @@ class PostgresDatabases:
 
     def copy(self, template_url, name):
         template = make_url(template_url).database
-        database = f"{self._prefix}_{name}_{next(self._numbers)}"
-        with self._admin() as conn:
-            conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+        ready = self._ready.setdefault(template, collections.deque())
+        while len(ready) < self.AHEAD + 1:
+            self._prepare(template)
+        database, done = ready.popleft()
+        self._prepare(template)
+        failure = done.get(timeout=120)
+        if failure is not None:
+            raise failure
         return self._url(database)
 
     def drop(self, url):
+        database = make_url(url).database
+        if database.startswith(f"{self._prefix}_template_"):
+            self._drain()                      # no copy of it may still be on its way
+            for database_, done in self._ready.pop(database, ()):
+                done.get(timeout=120)
+                self._drop_now(database_)
+            self._drop_now(database)
+        else:
+            self._work.put(("drop", database, queue.Queue()))
+
+    def _drain(self):
+        done = queue.Queue()
+        self._work.put(("drop", f"{self._prefix}_nothing", done))
+        done.get(timeout=300)
+
+    def _drop_now(self, database):
         with self._admin() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def databases(tmp_folder):

@@ -40,16 +40,17 @@ def _process(url, module, name, args, barrier, results):
 
 # The clients' processes are forked from a server that imported the app once (not spawned,
 # which imports it again in every process), and share no connection with the test's process.
-_FORKSERVER = multiprocessing.get_context("forkserver")
-_FORKSERVER.set_forkserver_preload(["mpp_digital", "tests.races", "tests.booking.race",
-                                    "tests.queue.race", "tests.survey.race"])
+PROCESSES = multiprocessing.get_context("forkserver")
+PROCESSES.set_forkserver_preload(["mpp_digital", "tests.races", "tests.booking.race",
+                                  "tests.queue.race", "tests.survey.race",
+                                  "tests.search.workers"])
 
 
 def in_processes(url, client, args_list, timeout=300):
-    barrier, results = _FORKSERVER.Barrier(len(args_list)), _FORKSERVER.Queue()
-    processes = [_FORKSERVER.Process(target=_process,
-                                     args=(url, client.__module__, client.__name__, args,
-                                           barrier, results))
+    barrier, results = PROCESSES.Barrier(len(args_list)), PROCESSES.Queue()
+    processes = [PROCESSES.Process(target=_process,
+                                   args=(url, client.__module__, client.__name__, args,
+                                         barrier, results))
                  for args in args_list]
     for process in processes:
         process.start()

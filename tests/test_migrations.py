@@ -1,6 +1,7 @@
 """The schema outside tests comes from the migrations: they must build exactly the models."""
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
@@ -31,6 +32,7 @@ def test_migrations_upgrade_an_empty_database_to_the_models(test_databases, tmp_
         test_databases.drop(url)
 
 
+@pytest.mark.slow
 def test_init_migrates_and_loads_the_demo(test_databases, tmp_path):
     url = test_databases.new_empty("init")
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url},

@@ -6,6 +6,7 @@ a control that does "count, then insert" and must overbook: proof that the test 
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from mpp_digital.booking import operations as ops
@@ -16,6 +17,8 @@ from .. import races
 from . import race
 from .helpers import offering
 from .test_slots import MONDAY
+
+pytestmark = pytest.mark.slow
 
 SERVICES = ["paspor-biasa", "kartu-keluarga-baru", "akta-kelahiran", "ktp-elektronik",
             "kartu-identitas-anak", "pindah-datang", "akta-kematian", "skck-baru",

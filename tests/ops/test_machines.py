@@ -18,6 +18,8 @@ from mpp_digital.extensions import db
 
 from ..queue.helpers import PASSWORD, staff
 
+pytestmark = pytest.mark.slow
+
 WORD = "kaligrafi"          # in no demo service
 
 

@@ -11,6 +11,8 @@ from mpp_digital.extensions import db
 from ..databases import skip_unless
 from .test_machines import Machine
 
+pytestmark = pytest.mark.slow
+
 ATTEMPT = {"email": "tidak-ada@uji.test", "password": "salah-salah-salah"}
 
 

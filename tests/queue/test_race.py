@@ -6,6 +6,7 @@ collide, so the tests can fail.
 """
 from collections import Counter as Tally
 
+import pytest
 from sqlalchemy import func, select
 
 from mpp_digital.accounts.models import Role
@@ -17,6 +18,8 @@ from mpp_digital.queue.models import EventKind, Ticket, TicketEvent, TicketStatu
 from .. import races
 from . import race
 from .helpers import queue, staff
+
+pytestmark = pytest.mark.slow
 
 
 def _sqlite(app):

@@ -1,4 +1,4 @@
-"""Processes for the multi-process search tests (spawned: each imports the app afresh)."""
+"""Processes for the multi-process search tests (forked from the suite's process server)."""
 import time
 
 from mpp_digital import create_app
@@ -23,12 +23,31 @@ def row(writer, number):
             "online_mode": "visit_only", "keywords": f"w{writer}n{number}"}
 
 
-def write_services(database_url, index_dir, writer, count):
-    """Add `count` services one commit at a time; each commit updates the shared index."""
+def wait_for(check, timeout=60):
+    """Poll until `check()` holds; False when the deadline passes first."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def write_services(database_url, index_dir, writer, count, searched, results):
+    """Add `count` services one commit at a time; each commit updates the shared index.
+
+    The writer starts once the searcher has searched, and writes its last service only after
+    the searcher has searched again: the searches and the writes overlap whatever the timing.
+    """
     app = _app(database_url, index_dir)
     errors = []
+    if not wait_for(lambda: searched.value >= 1):
+        errors.append("the searcher never searched")
+    seen = searched.value
     with app.app_context():
         for number in range(count):
+            if number == count - 1 and not wait_for(lambda: searched.value > seen):
+                errors.append("the searcher stopped searching while the writers wrote")
             try:
                 begin_write(db.session)
                 import_rows([(f"w{writer}", row(writer, number))])
@@ -37,13 +56,13 @@ def write_services(database_url, index_dir, writer, count):
                 db.session.rollback()
                 errors.append(repr(exc))
         db.engine.dispose()
-    return errors
+    results.put((writer, errors))
 
 
-def keep_searching(database_url, index_dir, stop, results):
+def keep_searching(database_url, index_dir, stop, searched, results):
     """Search until told to stop; report failures and answers that did not come from the index."""
     app = _app(database_url, index_dir)
-    searches, failures = 0, []
+    failures = []
     with app.app_context():
         while not stop.is_set():
             try:
@@ -53,7 +72,7 @@ def keep_searching(database_url, index_dir, stop, results):
             except Exception as exc:
                 failures.append(repr(exc))
             db.session.remove()
-            searches += 1
-            time.sleep(0.01)
+            with searched.get_lock():
+                searched.value += 1
         db.engine.dispose()
-    results.put((searches, failures))
+    results.put(("searcher", failures))

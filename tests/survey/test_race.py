@@ -1,4 +1,5 @@
 """One response per ticket, however many submissions arrive at once."""
+import pytest
 from sqlalchemy import func, select
 
 from mpp_digital.extensions import db
@@ -7,6 +8,8 @@ from mpp_digital.survey.models import SurveyResponse
 from ..races import race
 from .race import rate
 from .test_survey import finished_ticket
+
+pytestmark = pytest.mark.slow
 
 CLIENTS = 12
 
