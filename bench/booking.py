@@ -4,7 +4,7 @@ Clients book one day of one service (Disdukcapil KK at MPP Kota Kediri, made lar
 POST /api/v1/appointments until every seat is taken, then the database is checked for
 oversold seats. Times are measured, not asserted:
 
-    .venv/bin/python bench/booking.py [--clients 16] [--seats 10] [--only sqlite|postgresql]
+    .venv/bin/python -m bench.booking [--clients 16] [--seats 10] [--only sqlite|postgresql]
 """
 import argparse
 import http.client
@@ -18,24 +18,24 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+
+from sqlalchemy import func, select
+
+from bench.postgres import recreate_database
+from mpp_digital import clock, create_app
+from mpp_digital.accounts.api_clients import create_api_client
+from mpp_digital.booking import operations as ops
+from mpp_digital.booking import slots
+from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot
+from mpp_digital.catalogue.demo import load_demo
+from mpp_digital.catalogue.models import Mpp, Offering, Service
+from mpp_digital.extensions import db
+from flask_migrate import upgrade
+
 ROOT = Path(__file__).resolve().parent.parent
-# The project, not bench/, first on the path: bench/queue.py would shadow the standard library.
-sys.path[0] = str(ROOT)
-
-from sqlalchemy import func, select  # noqa: E402
-
-from bench.postgres import recreate_database  # noqa: E402
-from mpp_digital import create_app  # noqa: E402
-from mpp_digital.accounts.api_clients import create_api_client  # noqa: E402
-from mpp_digital.booking import operations as ops  # noqa: E402
-from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot  # noqa: E402
-from mpp_digital.catalogue.demo import load_demo  # noqa: E402
-from mpp_digital.catalogue.models import Mpp, Offering, Service  # noqa: E402
-from mpp_digital.extensions import db  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 
 POSTGRES = os.environ.get("MPP_BENCH_DATABASE_URL",
                           "postgresql+psycopg://postgres@127.0.0.1:5432/mpp_bench")
@@ -56,7 +56,7 @@ def prepare(url, seats):
                       "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
-        load_demo(date.today())
+        load_demo(clock.now().date())
         offering = db.session.scalar(select(Offering).join(Offering.mpp).join(Offering.service)
                                      .where(Mpp.slug == "kota-kediri",
                                             Service.slug == "kartu-keluarga-baru"))
@@ -65,13 +65,13 @@ def prepare(url, seats):
         db.session.flush()
         now = datetime.now(timezone.utc)
         day = ops.local_day(offering.mpp, now)
-        slots = []
-        while not slots:                    # the next working day with open slots
+        free = []
+        while not free:                     # the next working day with open slots
             day += timedelta(days=1)
-            ops.generate_slots(db.session, offering, day, day)
-            slots = ops.free_slots(db.session, offering, day, now)
-        starts = [ops.to_local(offering.mpp, s.starts_at).isoformat() for s in slots]
-        seats_online = sum(s.free for s in slots)
+            slots.generate_slots(db.session, offering, day, day)
+            free = slots.free_slots(db.session, offering, day, now)
+        starts = [ops.to_local(offering.mpp, s.starts_at).isoformat() for s in free]
+        seats_online = sum(s.free for s in free)
         # The API books for registered partners: the benchmark is one, with a limit it
         # cannot reach.
         _, key = create_api_client(db.session, "Benchmark", [], True, "1000000 per minute",

@@ -8,7 +8,7 @@ time. All on 127.0.0.1, so the client threads share the machine's cores with the
 the bare route, measured the same way, shows how much of the ceiling that leaves.
 Times are measured, not asserted:
 
-    .venv/bin/python bench/load.py [--seconds 20] [--clients 16]
+    .venv/bin/python -m bench.load [--seconds 20] [--clients 16]
 """
 import argparse
 import csv
@@ -16,23 +16,22 @@ import http.client
 import json
 import random
 import statistics
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
+
+from bench.booking import HEADERS, POSTGRES, Gunicorn, nik, prepare
+from bench.postgres import recreate_database
+from sqlalchemy import select
+
+from mpp_digital import create_app
+from mpp_digital.catalogue.models import Mpp, Offering, Service
+from mpp_digital.extensions import db
+from mpp_digital.search import get_index
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)      # the project, not bench/, first (bench/queue.py shadows queue)
-
-from bench.booking import HEADERS, POSTGRES, Gunicorn, nik, prepare  # noqa: E402
-from bench.postgres import recreate_database  # noqa: E402
-from sqlalchemy import select  # noqa: E402
-
-from mpp_digital import create_app  # noqa: E402
-from mpp_digital.catalogue.models import Mpp, Offering, Service  # noqa: E402
-from mpp_digital.extensions import db  # noqa: E402
-from mpp_digital.search import get_index  # noqa: E402
 
 OFFERED = []       # (hall, service) slugs of the demo, filled by prepare_site()
 QUERIES = [row["query"] for row in csv.DictReader(

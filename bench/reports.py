@@ -12,34 +12,31 @@ Imigrasi, the regional bank), writes a year of generated traffic with queue/hist
 Times are measured, not asserted. On SQLite by default; --database postgresql uses
 MPP_BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/mpp_bench_reports).
 
-    .venv/bin/python bench/reports.py [--per-day 40] [--database sqlite|postgresql]
+    .venv/bin/python -m bench.reports [--per-day 40] [--database sqlite|postgresql]
 """
-import sys
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import time
+from datetime import date, time as clock, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)      # the project, not bench/, first (bench/queue.py shadows queue)
+from sqlalchemy import case, delete, func, insert, select
 
-import argparse  # noqa: E402
-import os  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from datetime import date, time as clock, timedelta  # noqa: E402
-
-from sqlalchemy import case, delete, func, insert, select  # noqa: E402
-
-from bench.postgres import recreate_database  # noqa: E402
-from mpp_digital import create_app  # noqa: E402
-from mpp_digital.catalogue.demo import demo_rows  # noqa: E402
-from mpp_digital.catalogue.models import (Agency, Counter, Mpp, Offering, OpeningHours,  # noqa: E402
+from bench.postgres import recreate_database
+from mpp_digital import create_app
+from mpp_digital.catalogue.demo import demo_rows
+from mpp_digital.catalogue.models import (Agency, Counter, Mpp, Offering, OpeningHours,
                                           Queue, Region, Service, counter_queue)
-from mpp_digital.catalogue.operations import import_rows, load_regions  # noqa: E402
-from mpp_digital.extensions import db  # noqa: E402
-from mpp_digital.queue import history  # noqa: E402
-from mpp_digital.queue.models import EventKind, Ticket, TicketEvent  # noqa: E402
-from mpp_digital.reports import operations as reports  # noqa: E402
+from mpp_digital.catalogue.import_export import import_rows
+from mpp_digital.catalogue.operations import load_regions
+from mpp_digital.extensions import db
+from mpp_digital.queue import history
+from mpp_digital.queue.models import EventKind, Ticket, TicketEvent
+from mpp_digital.reports import operations as reports
+
 
 LINES = ("disdukcapil", "dpmptsp", "samsat", "imigrasi", "bank-daerah")
 POSTGRES = os.environ.get("MPP_BENCH_DATABASE_URL",
@@ -48,7 +45,7 @@ POSTGRES = os.environ.get("MPP_BENCH_DATABASE_URL",
 
 def build_halls():
     """514 halls open Monday–Friday 08.00–15.00, each with the five busiest lines."""
-    load_regions()
+    load_regions(db.session)
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
     db.session.execute(insert(Mpp), [
         {"region_code": r.code, "slug": r.slug, "name": f"Mal Pelayanan Publik {r.name}",
@@ -56,7 +53,7 @@ def build_halls():
     first = {}
     for row in demo_rows():                 # the real agencies and services, each once
         first.setdefault(row["service"], row)
-    import_rows([(f"demo {i}", r) for i, r in enumerate(first.values())])
+    import_rows(db.session, [(f"demo {i}", r) for i, r in enumerate(first.values())])
     # … without the demo's lines: every hall gets the same five below.
     db.session.execute(delete(OpeningHours).where(OpeningHours.offering_id.is_not(None)))
     db.session.execute(delete(Offering))

@@ -5,32 +5,31 @@ Builds a catalogue with an MPP in each of the 514 kabupaten/kota and about 100 o
 through each engine and prints latency, throughput and top-3 success. Times are measured, not
 asserted; run it on a quiet machine:
 
-    .venv/bin/python bench/search.py [--rounds 5] [--seed 7]
+    .venv/bin/python -m bench.search [--rounds 5] [--seed 7]
 """
 import argparse
 import csv
 import random
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+
+from sqlalchemy import func, insert, select, update
+
+from mpp_digital import create_app
+from mpp_digital.catalogue.demo import demo_rows
+from mpp_digital.catalogue.models import (Agency, Mpp, Offering, Region, Service)
+from mpp_digital.catalogue.import_export import import_rows
+from mpp_digital.catalogue.operations import load_regions
+from mpp_digital.extensions import begin_write, db
+from mpp_digital.search import get_index
+from mpp_digital.search.analysis import words
+from mpp_digital.search.operations import SearchRequest, search
+
 ROOT = Path(__file__).resolve().parent.parent
-# The project, not bench/, first on the path: bench/queue.py would shadow the standard library.
-sys.path[0] = str(ROOT)
-
-from sqlalchemy import func, insert, select, update  # noqa: E402
-
-from mpp_digital import create_app  # noqa: E402
-from mpp_digital.catalogue.demo import demo_rows  # noqa: E402
-from mpp_digital.catalogue.models import (Agency, Mpp, Offering, Region, Service)  # noqa: E402
-from mpp_digital.catalogue.operations import import_rows, load_regions  # noqa: E402
-from mpp_digital.extensions import begin_write, db  # noqa: E402
-from mpp_digital.search import get_index  # noqa: E402
-from mpp_digital.search.analysis import words  # noqa: E402
-from mpp_digital.search.operations import SearchRequest, search  # noqa: E402
 
 QUERIES = ROOT / "tests" / "search" / "queries.csv"
 
@@ -58,7 +57,7 @@ def build_catalogue(app, rng):
     services and 8 of its own. Returns the number of services and offerings."""
     with app.app_context():
         db.create_all()
-        load_regions()
+        load_regions(db.session)
         regions = db.session.scalars(select(Region).order_by(Region.code)).all()
         db.session.execute(insert(Mpp), [
             {"region_code": r.code, "slug": r.slug, "name": f"Mal Pelayanan Publik {r.name}",
@@ -67,7 +66,7 @@ def build_catalogue(app, rng):
         first_rows = {}
         for row in demo_rows():                    # the 42 real services, each once
             first_rows.setdefault(row["service"], row)
-        import_rows([(f"demo {i}", r) for i, r in enumerate(first_rows.values())])
+        import_rows(db.session, [(f"demo {i}", r) for i, r in enumerate(first_rows.values())])
         db.session.commit()
         dpmptsp = db.session.scalar(select(Agency.id).where(Agency.slug == "dpmptsp"))
         synthetic = []
@@ -254,6 +253,7 @@ def compare(app, path, tmp, cases, rounds, title):
               f"{r['top3']:5.1%} |")
     print("\nfirst: each query's first run (our result cache is empty); again: the same "
           "queries repeated, as popular searches are.")
+
 
 if __name__ == "__main__":
     main()

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from flask import Flask
 
 
-
 def site_root():
     """The folder holding templates/ and static/.
 

@@ -42,7 +42,7 @@ def init_command(demo):
     config_path = write_instance_config(current_app.instance_path)
     click.echo(f"Configuration: {config_path}")
     upgrade()
-    added = load_regions()
+    added = load_regions(db.session)
     click.echo(f"Regions: {added} kabupaten/kota added.")
     if demo:
         result = load_demo(clock.now().date())

@@ -85,6 +85,25 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def login_as(app, client):
+    """Sign a test client in as a new member of staff:
+    `login_as(Role.CLERK)`, `login_as(Role.MPP_MANAGER, slug="kota-mataram", client=other)`.
+    Returns the client (by default the `client` fixture's)."""
+    from mpp_digital.accounts.models import Role
+
+    from .factories import login, staff
+
+    def sign_in(role, slug="kota-kediri", letter="A", email=None, client=client):
+        email = email or f"{Role(role).value}.{slug}.{letter}@uji.test".lower()
+        with app.app_context():
+            staff(email, role, slug=slug, letter=letter)
+            db.session.commit()
+        login(client, email)
+        return client
+    return sign_in
+
+
 def english(client):
     """Switch the client to English, as the language link does."""
     client.set_cookie("bahasa", "en", domain="localhost")

@@ -8,7 +8,6 @@ import os
 import queue
 import shutil
 import threading
-from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -143,6 +142,7 @@ def databases(tmp_folder):
 
 def build_template(create_app, base_config, url, demo):
     """Schema (create_all: tests/test_migrations.py proves the migrations make the same) + data."""
+    from mpp_digital import clock
     from mpp_digital.catalogue.demo import load_demo
     from mpp_digital.catalogue.operations import load_regions
     from mpp_digital.extensions import db
@@ -151,8 +151,8 @@ def build_template(create_app, base_config, url, demo):
     with app.app_context():
         db.create_all()
         if demo:
-            load_demo(date.today())
+            load_demo(clock.now().date())
         else:
-            load_regions()
+            load_regions(db.session)
         db.session.commit()
         db.engine.dispose()

@@ -3,6 +3,7 @@ import re
 from functools import cache
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,11 +40,11 @@ def create_user(session, email, name, password, role, now, mpp_id=None, agency_i
     """A new staff account; the password is stored as a scrypt hash (or given hashed)."""
     email = normalise_email(email)
     if "@" not in email:
-        raise AccountRefused("Alamat email tidak valid.")
+        raise AccountRefused(_l("Alamat email tidak valid."))
     if password_hash is None and len(password or "") < MIN_PASSWORD:
-        raise AccountRefused(f"Kata sandi paling sedikit {MIN_PASSWORD} karakter.")
+        raise AccountRefused(_l("Kata sandi paling sedikit %(count)d karakter.", count=MIN_PASSWORD))
     if session.scalar(select(User.id).where(User.email == email)):
-        raise AccountRefused("Email ini sudah dipakai akun lain.")
+        raise AccountRefused(_l("Email ini sudah dipakai akun lain."))
     user = User(email=email, name=name,
                 password_hash=password_hash or _hash(password),
                 role=Role(role), mpp_id=mpp_id, agency_id=agency_id, created_at=now,
@@ -55,7 +56,7 @@ def create_user(session, email, name, password, role, now, mpp_id=None, agency_i
 
 def hash_password(password):
     if len(password or "") < MIN_PASSWORD:
-        raise AccountRefused(f"Kata sandi paling sedikit {MIN_PASSWORD} karakter.")
+        raise AccountRefused(_l("Kata sandi paling sedikit %(count)d karakter.", count=MIN_PASSWORD))
     return _hash(password)
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from ..accounts import operations as accounts
 from ..catalogue import operations as catalogue
 from ..errors import NotFound
+from ..extensions import db
 
 
 def staff_only(view):
@@ -36,7 +37,7 @@ def hall(slug):
     """The hall, if this user manages it: 404 for any other, so that no page tells a manager
     which other halls exist."""
     try:
-        mpp = catalogue.get_mpp(slug)          # with its offerings, services and hours
+        mpp = catalogue.get_mpp(db.session, slug)    # with its offerings, services and hours
     except NotFound:
         abort(404)                             # the same page as for a hall not theirs
     if not accounts.can_see_mpp(current_user, mpp.id):

@@ -19,7 +19,7 @@ bp = Blueprint("devices", __name__)
 
 def _page(mpp, form=None, code=None, status=200):
     listed = db.session.scalars(select(Device).where(Device.mpp_id == mpp.id)
-                               .order_by(Device.revoked_at.is_not(None), Device.name)).all()
+                                .order_by(Device.revoked_at.is_not(None), Device.name)).all()
     return render_template("admin/devices.html", mpp=mpp, devices=listed,
                            form=form or forms.DeviceForm(), action=ConfirmForm(),
                            code=code, now=clock.utc(clock.now())), status

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
-from ..booking import operations as booking
+from ..booking import slots
 from ..catalogue import operations as catalogue
 from ..catalogue.models import Closure
 from ..catalogue.schedule import format_hours
@@ -33,7 +33,7 @@ def _page(mpp, details=None, hours=None, closure=None):
         hours=hours or forms.HoursForm(prefix="h",
                                        hours=format_hours(catalogue.intervals(mpp.hours))),
         closure=closure or forms.ClosureForm(prefix="c"),
-        misfits=len(booking.misfits(db.session, mpp.id)))
+        misfits=len(slots.misfits(db.session, mpp.id)))
 
 
 @bp.get("")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from .. import clock
-from ..booking import operations as booking
+from ..booking import slots
 from ..booking.models import Appointment, AppointmentStatus, Slot
 from ..errors import DomainError
 from ..extensions import db
@@ -40,7 +40,7 @@ def _page(mpp, failed=None):
     """Every misfit with its two forms; `failed` is (appointment id, the form it refused)."""
     now = clock.now()
     rows = []
-    for appointment in booking.misfits(db.session, mpp.id):
+    for appointment in slots.misfits(db.session, mpp.id):
         refused = failed[1] if failed is not None and failed[0] == appointment.id else None
         move = refused if isinstance(refused, forms.MoveForm) else _move_form(appointment, now)
         cancel = refused if isinstance(refused, forms.CancelForm) else forms.CancelForm(

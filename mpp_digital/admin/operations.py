@@ -7,6 +7,7 @@ Operations take the session, the acting user and `now`; they read no request and
 from sqlalchemy import select
 
 from ..accounts import operations as accounts
+from ..booking import slots
 from ..accounts.models import Role
 from ..booking import operations as booking
 from ..catalogue import operations as catalogue
@@ -57,14 +58,14 @@ def change_hours(session, mpp, intervals, actor, now):
     session.flush()
     accounts.audit(session, actor, now, "mpp.hours", mpp.slug, {"hours": before},
                    {"hours": _hours(mpp.hours)}, mpp.id)
-    booking.refresh_schedule(session, mpp, now)
-    return booking.misfits(session, mpp.id)
+    slots.refresh_schedule(session, mpp, now)
+    return slots.misfits(session, mpp.id)
 
 
 def _refresh(session, mpp, now):
     halls = [mpp] if mpp is not None else session.scalars(select(Mpp)).all()
     for hall in halls:
-        booking.refresh_schedule(session, hall, now)
+        slots.refresh_schedule(session, hall, now)
 
 
 def add_closure(session, mpp, starts_on, ends_on, reason, actor, now):
@@ -99,7 +100,7 @@ def keep_open_on(session, mpp, closure, stay_open, actor, now):
     session.flush()
     accounts.audit(session, actor, now, "closure.open" if stay_open else "closure.close",
                    closure.id, {"open": before}, {"open": stay_open}, mpp.id)
-    booking.refresh_schedule(session, mpp, now)
+    slots.refresh_schedule(session, mpp, now)
 
 
 # --- offerings, queues and counters ------------------------------------------------------------
@@ -118,7 +119,7 @@ def change_offering(session, mpp, offering, values, intervals, actor, now):
     session.flush()
     accounts.audit(session, actor, now, "offering.update", offering.id, before,
                    _offering_snapshot(offering), mpp.id)
-    booking.refresh_schedule(session, mpp, now)
+    slots.refresh_schedule(session, mpp, now)
 
 
 def change_agency_days(session, mpp, offerings, intervals, actor, now):
@@ -130,8 +131,8 @@ def change_agency_days(session, mpp, offerings, intervals, actor, now):
     session.flush()
     accounts.audit(session, actor, now, "agency.days", offerings[0].service.agency_id, before,
                    {o.service.slug: _hours(o.hours) for o in offerings}, mpp.id)
-    booking.refresh_schedule(session, mpp, now)
-    return booking.misfits(session, mpp.id)
+    slots.refresh_schedule(session, mpp, now)
+    return slots.misfits(session, mpp.id)
 
 
 def add_offering(session, mpp, service, actor, now):

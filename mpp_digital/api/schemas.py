@@ -1,9 +1,8 @@
 """What the public API returns, as marshmallow schemas; the OpenAPI document is made from them."""
-from datetime import date
-
 from flask import url_for
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from .. import clock
 from ..booking.nik import NikInvalid, parse_nik
 from ..booking.phone import PhoneInvalid, parse_phone
 
@@ -146,7 +145,7 @@ class AppointmentRequestSchema(Schema):
     @validates("nik")
     def _nik(self, value, **kwargs):
         try:
-            parse_nik(value, date.today())
+            parse_nik(value, clock.now().date())
         except NikInvalid as exc:
             raise ValidationError(str(exc.args[0])) from None
 

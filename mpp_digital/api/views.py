@@ -8,6 +8,7 @@ from flask_smorest import Blueprint, abort
 from .. import clock
 from ..accounts import api_clients
 from ..booking import operations as booking
+from ..booking import slots as booking_slots
 from ..booking.nik import parse_nik
 from ..booking.phone import parse_phone
 from ..extensions import begin_write, limiter
@@ -32,7 +33,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1",
 @bp.response(200, MppSchema(many=True))
 def list_mpps(province=None):
     """MPPs, optionally of one province."""
-    return ops.list_mpps(province)
+    return ops.list_mpps(db.session, province)
 
 
 @bp.get("/mpps/<slug>")
@@ -40,7 +41,7 @@ def list_mpps(province=None):
 @bp.alt_response(404, response="DEFAULT_ERROR")
 def get_mpp(slug):
     """One MPP with its opening hours and every service offered there."""
-    return ops.get_mpp(slug)
+    return ops.get_mpp(db.session, slug)
 
 
 @bp.get("/services")
@@ -48,7 +49,7 @@ def get_mpp(slug):
 @bp.response(200, ServiceSchema(many=True))
 def list_services(agency=None, category=None):
     """The national service descriptions, optionally of one agency or category."""
-    return ops.list_services(agency=agency, category=category)
+    return ops.list_services(db.session, agency=agency, category=category)
 
 
 @bp.get("/services/<slug>")
@@ -56,8 +57,8 @@ def list_services(agency=None, category=None):
 @bp.alt_response(404, response="DEFAULT_ERROR")
 def get_service(slug):
     """One service's public standard and the MPPs that offer it."""
-    service = ops.get_service(slug)
-    service.offered_at = ops.mpps_offering(service)
+    service = ops.get_service(db.session, slug)
+    service.offered_at = ops.mpps_offering(db.session, service)
     return service
 
 
@@ -68,7 +69,7 @@ def get_service(slug):
 def search(q, limit, mpp=None):
     """Services matching what a citizen typed, best first; within one MPP with `mpp`."""
     if mpp:
-        ops.get_mpp(mpp)                       # 404 for an unknown MPP
+        ops.get_mpp(db.session, mpp)                       # 404 for an unknown MPP
     outcome = search_ops.search(get_index(), db.session,
                                 search_ops.SearchRequest(q, mpp=mpp, limit=limit))
     return {"query": q, "results": [_search_result(hit.service, mpp) for hit in outcome.hits]}
@@ -82,7 +83,7 @@ def _search_result(service, mpp):
 
 
 def _bookable(mpp, service):
-    offering = ops.get_offering(mpp, service)
+    offering = ops.get_offering(db.session, mpp, service)
     if not offering.bookable:
         abort(404, message="Layanan ini tidak dapat dipesan secara daring di MPP ini.")
     return offering
@@ -96,9 +97,9 @@ def slots(mpp, service, from_=None, to=None):
     """Bookable slots of a service at an MPP, with free seats, day by day."""
     offering = _bookable(mpp, service)
     now = clock.now()
-    if booking.missing_days(db.session, offering, now):
+    if booking_slots.missing_days(db.session, offering, now):
         begin_write(db.session)
-        booking.ensure_slots(db.session, offering, now)
+        booking_slots.ensure_slots(db.session, offering, now)
         db.session.commit()
     today = clock.local_day(offering.mpp, now)
     first = max(from_ or today, today)
@@ -109,7 +110,7 @@ def slots(mpp, service, from_=None, to=None):
     while day <= last:
         found += [{"start": clock.to_local(offering.mpp, s.starts_at),
                    "end": clock.to_local(offering.mpp, s.ends_at), "free": s.free}
-                  for s in booking.free_slots(db.session, offering, day, now)]
+                  for s in booking_slots.free_slots(db.session, offering, day, now)]
         day += timedelta(days=1)
     return found
 
@@ -185,7 +186,7 @@ def book(data):
                                   phone=parse_phone(data["phone"]), email=data["email"])
         nik_key = current_app.config["NIK_HMAC_KEY"]
         appointment, _ = booking.book_appointment(
-            db.session, offering, booking.slot_at(db.session, offering, data["start"]),
+            db.session, offering, booking_slots.slot_at(db.session, offering, data["start"]),
             citizen, now, nik_key, current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"],
             api_client_id=client.id, idempotency_key=key,
             fingerprint=booking.request_fingerprint(offering, data["start"], citizen, nik_key))

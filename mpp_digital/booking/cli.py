@@ -9,7 +9,7 @@ from .. import clock
 from ..catalogue.models import Mpp, Offering
 from ..extensions import begin_write, db
 from ..filters import code_groups
-from . import operations as ops
+from . import slots
 
 booking_cli = AppGroup("booking", help="Bookable slots and appointments.")
 
@@ -31,7 +31,7 @@ def generate_slots_command(mpp_slug, days):
     offerings = _offerings(mpp_slug)
     for offering in offerings:
         today = clock.local_day(offering.mpp, now)
-        ops.generate_slots(db.session, offering, today,
+        slots.generate_slots(db.session, offering, today,
                            today + timedelta(days=days if days is not None
                                              else offering.horizon_days))
     db.session.commit()
@@ -41,7 +41,7 @@ def generate_slots_command(mpp_slug, days):
 
 def _print_misfits(mpp_slug):
     mpp_id = db.session.scalar(select(Mpp.id).where(Mpp.slug == mpp_slug)) if mpp_slug else None
-    misfits = ops.misfits(db.session, mpp_id)
+    misfits = slots.misfits(db.session, mpp_id)
     if misfits:
         click.echo(f"{len(misfits)} bookings no longer fit the schedule; move or cancel them:")
     for appointment in misfits:

@@ -1,4 +1,5 @@
-"""What booking does: slots from schedules, seats taken by one guarded update, per-NIK limits.
+"""What booking does: seats taken by one guarded update, per-NIK limits, appointments booked,
+looked up, cancelled and moved (the slots themselves: slots.py).
 
 Every operation flushes and never commits; the view, command or test that owns the unit of work
 starts it with extensions.begin_write() and commits once.
@@ -8,22 +9,19 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..catalogue.models import Mpp, Offering
-from ..clock import local_day, to_local, utc, zone
-from ..catalogue.operations import closures_for, offering_hours, public_holiday
-from ..catalogue.schedule import day_status
+from ..clock import local_day, to_local, utc
 from ..errors import DomainError
 from ..validation import CODE_ALPHABET, is_ascii_digits
-from .availability import bookable, day_plan
-from .models import Appointment, AppointmentStatus, Slot, SlotDay
+from .availability import bookable
+from .models import Appointment, AppointmentStatus, Slot
 
 CODE_LENGTH = 10
 _CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -61,125 +59,6 @@ class Citizen:
     nik: object            # booking.nik.Nik
     phone: str             # +62…
     email: str | None = None
-
-
-# --- slots ---------------------------------------------------------------------------------
-
-def _insert_ignore(session, model, rows, index_elements):
-    """INSERT … ON CONFLICT DO NOTHING: another process may be generating the same day."""
-    if not rows:
-        return
-    dialect = {"sqlite": sqlite, "postgresql": postgresql}[session.get_bind().dialect.name]
-    session.execute(dialect.insert(model).values(rows)
-                    .on_conflict_do_nothing(index_elements=index_elements))
-
-
-def generate_slots(session, offering, first_day, last_day):
-    """Materialise the offering's slots for these local days from its current schedule.
-
-    A slot that no longer fits the schedule is deleted when no booking ever named it and
-    otherwise kept as `retired`, so its bookings stay (active ones are listed by misfits() for
-    the manager; cancelled ones are history that a delete would break).
-    """
-    mpp = offering.mpp
-    tz = zone(mpp)
-    hours = offering_hours(offering)
-    closures = closures_for(mpp, first_day, last_day)
-    day = first_day
-    while day <= last_day:
-        status = day_status(day, hours, closures, public_holiday(day))
-        planned = day_plan(day, status.spans, offering.slot_minutes, offering.seats_per_slot,
-                           offering.daily_quota, offering.walkin_share)
-        wanted = {utc(p.starts_at.replace(tzinfo=tz)): p for p in planned}
-        start = utc(datetime.combine(day, datetime.min.time(), tz))
-        existing = {s.starts_at: s for s in session.scalars(
-            select(Slot).where(Slot.offering_id == offering.id, Slot.starts_at >= start,
-                               Slot.starts_at < start + timedelta(days=1)))}
-        # A slot that any booking names, even a cancelled one, is history: never deleted.
-        referenced = set(session.scalars(select(Appointment.slot_id).where(
-            Appointment.slot_id.in_([s.id for s in existing.values()])))) if existing else set()
-        for starts_at, slot in existing.items():
-            plan = wanted.get(starts_at)
-            if plan is None or utc(plan.ends_at.replace(tzinfo=tz)) != slot.ends_at:
-                if slot.booked == 0 and slot.id not in referenced:
-                    session.delete(slot)
-                else:
-                    slot.retired = True
-            else:
-                slot.capacity = max(plan.online, slot.booked)
-                slot.retired = False
-        _insert_ignore(session, Slot, [
-            {"offering_id": offering.id, "starts_at": starts_at,
-             "ends_at": utc(p.ends_at.replace(tzinfo=tz)), "capacity": p.online, "booked": 0,
-             "retired": False}
-            for starts_at, p in wanted.items() if starts_at not in existing], ["offering_id",
-                                                                                "starts_at"])
-        _insert_ignore(session, SlotDay, [{"offering_id": offering.id, "day": day}],
-                       ["offering_id", "day"])
-        day += timedelta(days=1)
-    session.flush()
-
-
-def missing_days(session, offering, now):
-    """Local days from today to the booking horizon whose slots were never generated."""
-    today = local_day(offering.mpp, now)
-    days = [today + timedelta(days=n) for n in range(offering.horizon_days + 1)]
-    done = set(session.scalars(select(SlotDay.day).where(SlotDay.offering_id == offering.id,
-                                                        SlotDay.day >= days[0],
-                                                        SlotDay.day <= days[-1])))
-    return [d for d in days if d not in done]
-
-
-def ensure_slots(session, offering, now):
-    """Generate the days not generated yet (runs inside a write transaction)."""
-    days = missing_days(session, offering, now)
-    if days:
-        generate_slots(session, offering, days[0], days[-1])
-    return bool(days)
-
-
-def _open_slots(offering, now):
-    return (select(Slot).where(Slot.offering_id == offering.id, Slot.retired.is_(False),
-                               Slot.booked < Slot.capacity,
-                               Slot.starts_at > utc(now) + timedelta(
-                                   minutes=offering.cutoff_minutes),
-                               Slot.starts_at <= utc(now) + timedelta(
-                                   days=offering.horizon_days + 1))
-            .order_by(Slot.starts_at))
-
-
-def available_days(session, offering, now):
-    """[(local date, free seats)] for the days that still have a bookable seat."""
-    days = {}
-    for slot in session.scalars(_open_slots(offering, now)):
-        day = to_local(offering.mpp, slot.starts_at).date()
-        days[day] = days.get(day, 0) + slot.free
-    return sorted(days.items())
-
-
-def free_slots(session, offering, day, now):
-    """The bookable slots of one local day."""
-    tz = zone(offering.mpp)
-    start = utc(datetime.combine(day, datetime.min.time(), tz))
-    return session.scalars(_open_slots(offering, now).where(
-        Slot.starts_at >= start, Slot.starts_at < start + timedelta(days=1))).all()
-
-
-def slot_at(session, offering, starts_at):
-    """The slot of this offering starting at an aware datetime, or None."""
-    return session.scalar(select(Slot).where(Slot.offering_id == offering.id,
-                                             Slot.starts_at == utc(starts_at)))
-
-
-def misfits(session, mpp_id=None):
-    """Active appointments whose slot left the schedule: the manager moves or cancels them."""
-    query = (select(Appointment).join(Appointment.slot)
-             .where(Appointment.status == AppointmentStatus.ACTIVE, Slot.retired.is_(True))
-             .options(selectinload(Appointment.slot), selectinload(Appointment.service))
-             .order_by(Slot.starts_at))
-    if mpp_id is not None:
-        query = query.join(Appointment.offering).where(Offering.mpp_id == mpp_id)
-    return session.scalars(query).all()
 
 
 # --- seats ---------------------------------------------------------------------------------
@@ -402,21 +281,3 @@ def cancel_by_staff(session, appointment, message, now):
     cancel_appointment(session, appointment, now)
     appointment.staff_message = message
     session.flush()
-
-
-def refresh_schedule(session, mpp, now):
-    """Regenerate the slots of the days already generated (today on) at this hall after its
-    hours, closures or offerings changed; bookings that no longer fit become misfits()."""
-    today = local_day(mpp, now)
-    for offering in mpp.offerings:
-        days = session.scalars(select(SlotDay.day).where(SlotDay.offering_id == offering.id,
-                                                         SlotDay.day >= today)).all()
-        if days:
-            generate_slots(session, offering, min(days), max(days))
-    session.flush()
-
-
-def purge_generated_days(session, offering):
-    """Forget which days were generated, so that the next listing regenerates them."""
-    session.execute(delete(SlotDay).where(SlotDay.offering_id == offering.id))
-

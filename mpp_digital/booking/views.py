@@ -7,6 +7,7 @@ from wtforms import SelectChoice
 
 from .. import clock
 from ..catalogue import operations as catalogue
+from . import slots
 from ..errors import DomainError
 from ..extensions import begin_write, db, limiter
 from ..filters import clock as wall_clock
@@ -22,7 +23,7 @@ SESSION_KEY = "appointment"
 
 
 def _bookable_offering(slug, service):
-    offering = catalogue.get_offering(slug, service)
+    offering = catalogue.get_offering(db.session, slug, service)
     if not offering.bookable:
         abort(404)
     return offering
@@ -30,12 +31,12 @@ def _bookable_offering(slug, service):
 
 def _ensure_slots(offering):
     """Generate missing days; a POST does it inside the write transaction it already began."""
-    if ops.missing_days(db.session, offering, clock.now()):
+    if slots.missing_days(db.session, offering, clock.now()):
         if request.method == "POST":
-            ops.ensure_slots(db.session, offering, clock.now())
+            slots.ensure_slots(db.session, offering, clock.now())
             return
         begin_write(db.session)
-        ops.ensure_slots(db.session, offering, clock.now())
+        slots.ensure_slots(db.session, offering, clock.now())
         db.session.commit()
 
 
@@ -57,7 +58,7 @@ def days(slug, service):
     _ensure_slots(offering)
     return render_template("booking/days.html", offering=offering, mpp=offering.mpp,
                            service=offering.service,
-                           days=ops.available_days(db.session, offering, clock.now()))
+                           days=slots.available_days(db.session, offering, clock.now()))
 
 
 def _booking_limit():
@@ -73,9 +74,9 @@ def book(slug, service, day):
     day = _parse_day(day)
     _ensure_slots(offering)
     now = clock.now()
-    slots = ops.free_slots(db.session, offering, day, now)
+    free = slots.free_slots(db.session, offering, day, now)
     form = BookingForm(today=clock.local_day(offering.mpp, now),
-                       slot_choices=_slot_choices(offering, slots))
+                       slot_choices=_slot_choices(offering, free))
     refusal = None
     if form.validate_on_submit():
         try:
@@ -87,7 +88,7 @@ def book(slug, service, day):
             return redirect(url_for(".appointment"))
     status = 409 if refusal else (422 if form.errors else 200)
     return render_template("booking/book.html", offering=offering, mpp=offering.mpp,
-                           service=offering.service, day=day, form=form, slots=slots,
+                           service=offering.service, day=day, form=form, slots=free,
                            refusal=refusal), status
 
 
@@ -182,7 +183,7 @@ def reschedule_days():
     _ensure_slots(appointment.offering)
     return render_template("booking/reschedule_days.html", appointment=appointment,
                            mpp=appointment.offering.mpp,
-                           days=ops.available_days(db.session, appointment.offering, clock.now()))
+                           days=slots.available_days(db.session, appointment.offering, clock.now()))
 
 
 @bp.route("/janji/ubah/<day>", methods=["GET", "POST"])
@@ -193,9 +194,9 @@ def reschedule(day):
         return redirect(url_for(".appointment"))
     day = _parse_day(day)
     offering = appointment.offering
-    slots = [s for s in ops.free_slots(db.session, offering, day, now)
-             if s.id != appointment.slot_id]
-    form = RescheduleForm(slot_choices=_slot_choices(offering, slots))
+    free = [s for s in slots.free_slots(db.session, offering, day, now)
+            if s.id != appointment.slot_id]
+    form = RescheduleForm(slot_choices=_slot_choices(offering, free))
     refusal = None
     if form.validate_on_submit():
         begin_write(db.session)

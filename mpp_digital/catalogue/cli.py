@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from ..errors import NotFound
 from ..extensions import begin_write, db
-from .operations import ImportRejected, export_rows, import_rows
+from .import_export import ImportRejected, export_rows, import_rows
 from .schemas import COLUMNS, from_spreadsheet, to_spreadsheet
 
 catalogue_cli = AppGroup("catalogue", help="Import and export the catalogue of services.")
@@ -44,7 +44,7 @@ def import_command(path):
         raise click.ClickException(f"{path} tidak terbaca: {exc}") from None
     begin_write(db.session)
     try:
-        result = import_rows(rows)
+        result = import_rows(db.session, rows)
     except ImportRejected as exc:
         db.session.rollback()
         for where, message in exc.errors:
@@ -66,7 +66,7 @@ def import_command(path):
 def export_command(mpp_slug, fmt, output):
     """Write the offerings (of one MPP, or all) in the format `catalogue import` reads."""
     try:
-        rows = list(export_rows(mpp_slug))
+        rows = list(export_rows(db.session, mpp_slug))
     except NotFound as exc:
         raise click.ClickException(exc.message) from None
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout

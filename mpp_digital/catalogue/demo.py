@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from .models import Closure, Counter, Mpp, Region
-from .operations import import_rows, load_regions, opening_hours
+from .import_export import import_rows
+from .operations import load_regions, opening_hours
 from .schedule import parse_hours
 
 DATA = files(__package__) / "data"
@@ -58,7 +59,7 @@ def _region_slug(code):
 
 def load_demo(today):
     """Regions, the 12 demo MPPs, their catalogue, counters and this year's cuti bersama."""
-    load_regions()
+    load_regions(db.session)
     for hall in _read("demo_mpps.json")["mpps"]:
         region = db.session.get(Region, hall["region"])
         if db.session.scalar(select(Mpp.id).where(Mpp.region_code == region.code)):
@@ -70,7 +71,7 @@ def load_demo(today):
         db.session.add(mpp)
     db.session.flush()
     rows = demo_rows()
-    result = import_rows((f"demo {i}", row) for i, row in enumerate(rows, 1))
+    result = import_rows(db.session, [(f"demo {i}", row) for i, row in enumerate(rows, 1)])
     _add_counters()
     _add_cuti_bersama(today.year, today.year + 1)
     db.session.flush()

@@ -1,4 +1,5 @@
-"""What the catalogue does: load regions, read pages' data, import and export services."""
+"""What the catalogue does: load regions, read what pages show, and make the changes the back
+office asks for (import and export: import_export.py). Every function takes the session."""
 import csv
 import re
 from dataclasses import dataclass
@@ -10,17 +11,13 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..errors import DomainError, NotFound
-from ..extensions import db
 from .models import (Agency, Closure, DurationUnit, Mpp, Offering, OnlineMode, OpeningHours,
                      Province, Queue, Region, RegionKind, Service, closure_open_mpp)
-from .schedule import (DayStatus, Interval, day_status, effective_hours, format_hours,
-                       group_by_hours, parse_hours)
-from .schemas import OFFERING_FIELDS, SERVICE_FIELDS, OfferingRowSchema
+from .schedule import DayStatus, Interval, day_status, effective_hours, group_by_hours
 
 REGION_DATA = files(__package__) / "data" / "regions"
 
@@ -41,71 +38,71 @@ def province_timezone(code):
     return _TIMEZONE_BY_PROVINCE[int(code)]
 
 
-def load_regions():
+def load_regions(session):
     """Add the 38 provinces and 514 kabupaten/kota shipped with the package; skip known ones."""
-    known = set(db.session.scalars(select(Province.code)))
+    known = set(session.scalars(select(Province.code)))
     with (REGION_DATA / "provinces.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             if row["code"] not in known:
-                db.session.add(Province(code=row["code"], name=row["name"],
-                                        slug=slugify(row["name"]),
-                                        timezone=province_timezone(row["code"])))
-    db.session.flush()
-    known = set(db.session.scalars(select(Region.code)))
+                session.add(Province(code=row["code"], name=row["name"],
+                                     slug=slugify(row["name"]),
+                                     timezone=province_timezone(row["code"])))
+    session.flush()
+    known = set(session.scalars(select(Region.code)))
     added = 0
     with (REGION_DATA / "regencies.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             if row["code"] in known:
                 continue
             kind = RegionKind.KOTA if row["name"].startswith("Kota ") else RegionKind.KABUPATEN
-            db.session.add(Region(code=row["code"], province_code=row["province_code"],
-                                  name=row["name"], slug=slugify(row["name"]), kind=kind))
+            session.add(Region(code=row["code"], province_code=row["province_code"],
+                               name=row["name"], slug=slugify(row["name"]), kind=kind))
             added += 1
-    db.session.flush()
+    session.flush()
     return added
 
 
 # --- reading -------------------------------------------------------------------------------
 
-def list_provinces():
+def list_provinces(session):
     """Provinces with the number of MPPs in each, in official code order."""
-    counts = dict(db.session.execute(
+    counts = dict(session.execute(
         select(Region.province_code, func.count(Mpp.id)).join(Mpp.region)
         .group_by(Region.province_code)).all())
-    provinces = db.session.scalars(select(Province).order_by(Province.code)).all()
+    provinces = session.scalars(select(Province).order_by(Province.code)).all()
     return [(p, counts.get(p.code, 0)) for p in provinces]
 
 
-def list_provinces_only():
-    return db.session.scalars(select(Province).order_by(Province.name)).all()
+def list_provinces_only(session):
+    return session.scalars(select(Province).order_by(Province.name)).all()
 
 
-def list_mpps(province_code=None):
+def list_mpps(session, province_code=None):
     query = (select(Mpp).join(Mpp.region).options(selectinload(Mpp.region)
                                                    .selectinload(Region.province))
              .order_by(Region.code))
     if province_code:
         query = query.where(Region.province_code == province_code)
-    return db.session.scalars(query).all()
+    return session.scalars(query).all()
 
 
-def get_province(slug):
-    province = db.session.scalar(select(Province).where(Province.slug == slug)
-                                 .options(selectinload(Province.regions)
-                                          .selectinload(Region.mpp)))
+def get_province(session, slug):
+    province = session.scalar(select(Province).where(Province.slug == slug)
+                              .options(selectinload(Province.regions)
+                                       .selectinload(Region.mpp)))
     if province is None:
         raise NotFound(_l("Provinsi tidak ditemukan."))
     return province
 
 
-def get_region(slug):
-    region = db.session.scalar(select(Region).where(Region.slug == slug))
+def get_region(session, slug):
+    region = session.scalar(select(Region).where(Region.slug == slug))
     if region is None:
         raise NotFound(_l("Kabupaten/kota tidak ditemukan."))
     return region
 
 
-def find_regions(text, limit=20):
+def find_regions(session, text, limit=20):
     """Kabupaten/kota whose name contains every word typed, e.g. "kediri" or "kab bantul"."""
     words = [w for w in re.split(r"\W+", text.lower()) if w][:5]
     if not words:
@@ -115,11 +112,11 @@ def find_regions(text, limit=20):
     for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(func.lower(Region.name).like(f"%{escaped}%", escape="\\"))
-    return db.session.scalars(query.order_by(Region.name).limit(limit)).all()
+    return session.scalars(query.order_by(Region.name).limit(limit)).all()
 
 
-def get_mpp(slug):
-    mpp = db.session.scalar(
+def get_mpp(session, slug):
+    mpp = session.scalar(
         select(Mpp).where(Mpp.slug == slug)
         .options(selectinload(Mpp.region).selectinload(Region.province),
                  selectinload(Mpp.hours),
@@ -131,8 +128,8 @@ def get_mpp(slug):
     return mpp
 
 
-def get_offering(mpp_slug, service_slug):
-    offering = db.session.scalar(
+def get_offering(session, mpp_slug, service_slug):
+    offering = session.scalar(
         select(Offering).join(Offering.mpp).join(Offering.service)
         .where(Mpp.slug == mpp_slug, Service.slug == service_slug)
         .options(selectinload(Offering.mpp).selectinload(Mpp.hours),
@@ -142,8 +139,8 @@ def get_offering(mpp_slug, service_slug):
     return offering
 
 
-def get_service(slug):
-    service = db.session.scalar(
+def get_service(session, slug):
+    service = session.scalar(
         select(Service).where(Service.slug == slug)
         .options(selectinload(Service.agency)))
     if service is None:
@@ -151,7 +148,7 @@ def get_service(slug):
     return service
 
 
-def list_services(agency=None, category=None):
+def list_services(session, agency=None, category=None):
     """National services by agency and name, optionally of one agency slug or category."""
     query = (select(Service).join(Service.agency).options(selectinload(Service.agency))
              .order_by(Agency.short_name, Service.name))
@@ -159,38 +156,38 @@ def list_services(agency=None, category=None):
         query = query.where(Agency.slug == agency)
     if category:
         query = query.where(Service.category == category)
-    return db.session.scalars(query).all()
+    return session.scalars(query).all()
 
 
-def list_agencies():
-    return db.session.scalars(select(Agency).order_by(Agency.short_name)).all()
+def list_agencies(session):
+    return session.scalars(select(Agency).order_by(Agency.short_name)).all()
 
 
-def offering_counts(service_ids):
+def offering_counts(session, service_ids):
     """{service id: number of MPPs offering it}."""
     if not service_ids:
         return {}
-    return dict(db.session.execute(
+    return dict(session.execute(
         select(Offering.service_id, func.count(Offering.id))
         .where(Offering.service_id.in_(service_ids)).group_by(Offering.service_id)).all())
 
 
-def mpps_offering(service, exclude=None):
+def mpps_offering(session, service, exclude=None):
     """The MPPs where a service is offered, in region code order."""
     query = (select(Mpp).join(Mpp.offerings).join(Mpp.region)
              .where(Offering.service_id == service.id)
              .options(selectinload(Mpp.region)).order_by(Region.code))
     if exclude is not None:
         query = query.where(Mpp.id != exclude.id)
-    return db.session.scalars(query).all()
+    return session.scalars(query).all()
 
 
-def closures_for(mpp, first_day, last_day):
+def closures_for(session, mpp, first_day, last_day):
     """(start, end, reason) of the closures of this MPP and of every MPP that touch the days,
     less the national ones this MPP stays open on."""
     stays_open = select(closure_open_mpp.c.closure_id).where(
         closure_open_mpp.c.mpp_id == mpp.id)
-    rows = db.session.execute(
+    rows = session.execute(
         select(Closure.starts_on, Closure.ends_on, Closure.reason)
         .where((Closure.mpp_id == mpp.id) | Closure.mpp_id.is_(None),
                Closure.id.not_in(stays_open),
@@ -226,21 +223,21 @@ class HallDay:
     open_now: bool
 
 
-def hall_day(mpp, now, language, hours=None):
+def hall_day(session, mpp, now, language, hours=None):
     """Today at `mpp` in its own time zone; `hours` (an offering's) replace the hall's."""
     local = now.astimezone(ZoneInfo(mpp.timezone))
     today = local.date()
     status = day_status(today, hours if hours is not None else intervals(mpp.hours),
-                        closures_for(mpp, today, today), public_holiday(today, language))
+                        closures_for(session, mpp, today, today), public_holiday(today, language))
     clock = local.time().replace(tzinfo=None)
     return HallDay(local, status, any(o <= clock < c for o, c in status.spans))
 
 
-def next_days(mpp, now, language, count=7, hours=None):
+def next_days(session, mpp, now, language, count=7, hours=None):
     """DayStatus for `count` days from today, in the hall's time zone."""
     first = now.astimezone(ZoneInfo(mpp.timezone)).date()
     last = first + timedelta(days=count - 1)
-    closures = closures_for(mpp, first, last)
+    closures = closures_for(session, mpp, first, last)
     week = hours if hours is not None else intervals(mpp.hours)
     return [day_status(day, week, closures, public_holiday(day, language))
             for day in (first + timedelta(days=n) for n in range(count))]
@@ -264,186 +261,6 @@ def agencies_at(mpp):
 
 def offering_hours(offering):
     return effective_hours(intervals(offering.mpp.hours), intervals(offering.hours))
-
-
-# --- import and export ---------------------------------------------------------------------
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    services_created: int = 0
-    services_updated: int = 0
-    agencies_created: int = 0
-
-    @property
-    def changed(self):
-        return bool(self.created or self.updated or self.services_created
-                    or self.services_updated or self.agencies_created)
-
-
-class ImportRejected(DomainError):
-    """A file with bad rows: nothing of it is imported."""
-    status = 422
-
-    def __init__(self, errors):
-        self.errors = errors                      # [(row label, message), …]
-        super().__init__("; ".join(f"{where}: {msg}" for where, msg in errors))
-
-
-def _flatten(messages, prefix=""):
-    """marshmallow's nested error dict as "field: message" lines."""
-    for key, value in messages.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            yield from _flatten(value, f"{name}.")
-        else:
-            yield f"{name}: {' '.join(str(v) for v in value)}"
-
-
-def validate_rows(numbered_rows):
-    """Check every (label, raw row) against the schema and the database; raise on any error."""
-    schema = OfferingRowSchema()
-    errors, rows = [], []
-    mpps = {m.slug: m for m in db.session.scalars(select(Mpp))}
-    agencies = set(db.session.scalars(select(Agency.slug)))
-    seen_offerings, service_text = {}, {}
-    for label, raw in numbered_rows:
-        try:
-            row = schema.load(raw)
-        except ValidationError as exc:
-            errors.extend((label, line) for line in _flatten(exc.messages))
-            continue
-        problems = []
-        if row["mpp"] not in mpps:
-            problems.append(f"mpp: MPP '{row['mpp']}' tidak dikenal.")
-        if row["agency"] not in agencies and not (row["agency_name"]
-                                                  and row["agency_short_name"]):
-            problems.append(f"agency: instansi '{row['agency']}' belum ada; isi agency_name "
-                            "dan agency_short_name untuk menambahkannya.")
-        key = (row["mpp"], row["service"])
-        if key in seen_offerings:
-            problems.append(f"service: '{row['service']}' untuk MPP ini sudah ada di "
-                            f"{seen_offerings[key]}.")
-        national = (row["agency"], *(row[f] for f in SERVICE_FIELDS))
-        first = service_text.setdefault(row["service"], (label, national))
-        if first[1] != national:
-            problems.append(f"service: '{row['service']}' dijelaskan berbeda dengan {first[0]}; "
-                            "standar layanan nasional harus sama di setiap baris.")
-        seen_offerings.setdefault(key, label)
-        errors.extend((label, p) for p in problems)
-        rows.append(row)
-    if errors:
-        raise ImportRejected(errors)
-    return rows
-
-
-def import_rows(numbered_rows):
-    """Validate all rows, then add or update agencies, services and offerings. Flushes only."""
-    rows = validate_rows(numbered_rows)
-    result = ImportResult()
-    mpps = {m.slug: m for m in db.session.scalars(select(Mpp))}
-    for row in rows:
-        agency = _upsert_agency(row, result)
-        service = _upsert_service(row, agency, result)
-        _upsert_offering(row, mpps[row["mpp"]], service, result)
-    db.session.flush()
-    return result
-
-
-def _upsert_agency(row, result):
-    agency = db.session.scalar(select(Agency).where(Agency.slug == row["agency"]))
-    if agency is None:
-        agency = Agency(slug=row["agency"], name=row["agency_name"],
-                        short_name=row["agency_short_name"])
-        db.session.add(agency)
-        result.agencies_created += 1
-    return agency
-
-
-def _assign(obj, values):
-    """Set the attributes that differ; True when anything changed."""
-    changed = False
-    for key, value in values.items():
-        if getattr(obj, key) != value:
-            setattr(obj, key, value)
-            changed = True
-    return changed
-
-
-def _upsert_service(row, agency, result):
-    values = {f: row[f] for f in SERVICE_FIELDS}
-    service = db.session.scalar(select(Service).where(Service.slug == row["service"]))
-    if service is None:
-        service = Service(slug=row["service"], agency=agency, **values)
-        db.session.add(service)
-        db.session.flush()
-        result.services_created += 1
-    elif _assign(service, {"agency": agency, **values}):
-        result.services_updated += 1
-    return service
-
-
-def _queue(mpp, letter, agency):
-    if letter is None:
-        return None
-    queue = db.session.scalar(select(Queue).where(Queue.mpp_id == mpp.id, Queue.letter == letter))
-    if queue is None:
-        queue = Queue(mpp=mpp, letter=letter, name=agency.short_name)
-        db.session.add(queue)
-        db.session.flush()
-    return queue
-
-
-def _upsert_offering(row, mpp, service, result):
-    values = {f: row[f] for f in OFFERING_FIELDS}
-    values["queue"] = _queue(mpp, row["queue"], service.agency)
-    offering = db.session.scalar(select(Offering).where(Offering.mpp_id == mpp.id,
-                                                        Offering.service_id == service.id))
-    wanted_hours = parse_hours(row["hours"])
-    if offering is None:
-        offering = Offering(mpp=mpp, service=service, **values)
-        offering.hours = opening_hours(wanted_hours)
-        db.session.add(offering)
-        result.created += 1
-        return
-    changed = _assign(offering, values)
-    if sorted(intervals(offering.hours)) != wanted_hours:
-        offering.hours = opening_hours(wanted_hours)
-        changed = True
-    if changed:
-        result.updated += 1
-    else:
-        result.unchanged += 1
-
-
-def export_rows(mpp_slug=None):
-    """Every offering (of one MPP, or all) as catalogue rows, the format import reads."""
-    query = (select(Offering).join(Offering.mpp).join(Offering.service)
-             .options(selectinload(Offering.mpp), selectinload(Offering.queue),
-                      selectinload(Offering.hours),
-                      selectinload(Offering.service).selectinload(Service.agency))
-             .order_by(Mpp.slug, Service.slug))
-    if mpp_slug:
-        if db.session.scalar(select(Mpp.id).where(Mpp.slug == mpp_slug)) is None:
-            raise NotFound(f"MPP '{mpp_slug}' tidak dikenal.")
-        query = query.where(Mpp.slug == mpp_slug)
-    for offering in db.session.scalars(query):
-        service = offering.service
-        yield {
-            "mpp": offering.mpp.slug,
-            "agency": service.agency.slug,
-            "agency_name": service.agency.name,
-            "agency_short_name": service.agency.short_name,
-            "service": service.slug,
-            **{f: getattr(service, f) for f in SERVICE_FIELDS},
-            "duration_unit": service.duration_unit.value,
-            "online_mode": service.online_mode.value,
-            "queue": offering.queue.letter if offering.queue else None,
-            **{f: getattr(offering, f) for f in OFFERING_FIELDS},
-            "hours": format_hours(intervals(offering.hours)),
-        }
 
 
 # --- what the back office changes -----------------------------------------------------------

@@ -3,6 +3,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
 from .. import clock
+from ..extensions import db
 from . import operations as ops
 from .forms import RegionSearchForm
 
@@ -11,14 +12,14 @@ bp = Blueprint("catalogue", __name__)
 
 @bp.get("/")
 def home():
-    return render_template("catalogue/home.html", provinces=ops.list_provinces(),
-                           mpps=ops.list_mpps(), form=RegionSearchForm(formdata=None))
+    return render_template("catalogue/home.html", provinces=ops.list_provinces(db.session),
+                           mpps=ops.list_mpps(db.session), form=RegionSearchForm(formdata=None))
 
 
 @bp.get("/wilayah")
 def find_region():
     form = RegionSearchForm(request.args)
-    regions = ops.find_regions(form.q.data) if form.validate() else []
+    regions = ops.find_regions(db.session, form.q.data) if form.validate() else []
     if len(regions) == 1:
         return redirect(url_for(".region", slug=regions[0].slug))
     return render_template("catalogue/find_region.html", form=form, regions=regions)
@@ -26,56 +27,56 @@ def find_region():
 
 @bp.get("/provinsi/<slug>")
 def province(slug):
-    province = ops.get_province(slug)
+    province = ops.get_province(db.session, slug)
     return render_template("catalogue/province.html", province=province,
-                           mpps=ops.list_mpps(province.code))
+                           mpps=ops.list_mpps(db.session, province.code))
 
 
 @bp.get("/wilayah/<slug>")
 def region(slug):
-    region = ops.get_region(slug)
+    region = ops.get_region(db.session, slug)
     if region.mpp:
         return redirect(url_for(".mpp", slug=region.mpp.slug))
     return render_template("catalogue/region.html", region=region,
-                           mpps=ops.list_mpps(region.province_code))
+                           mpps=ops.list_mpps(db.session, region.province_code))
 
 
 @bp.get("/mpp/<slug>")
 def mpp(slug):
-    mpp = ops.get_mpp(slug)
+    mpp = ops.get_mpp(db.session, slug)
     language = str(get_locale())
     return render_template("catalogue/mpp.html", mpp=mpp,
-                           today=ops.hall_day(mpp, clock.now(), language),
+                           today=ops.hall_day(db.session, mpp, clock.now(), language),
                            week=ops.group_by_hours(ops.intervals(mpp.hours)),
                            agencies=ops.agencies_at(mpp))
 
 
 @bp.get("/mpp/<slug>/layanan/<service>")
 def offering(slug, service):
-    offering = ops.get_offering(slug, service)
+    offering = ops.get_offering(db.session, slug, service)
     hours = ops.offering_hours(offering)
     return render_template("catalogue/offering.html", offering=offering, mpp=offering.mpp,
                            service=offering.service, week=ops.group_by_hours(hours),
-                           days=ops.next_days(offering.mpp, clock.now(), str(get_locale()),
-                                              hours=hours),
-                           elsewhere=ops.mpps_offering(offering.service,
+                           days=ops.next_days(db.session, offering.mpp, clock.now(),
+                                              str(get_locale()), hours=hours),
+                           elsewhere=ops.mpps_offering(db.session, offering.service,
                                                        exclude=offering.mpp))
 
 
 @bp.get("/mpp/<slug>/layanan/<service>/persyaratan")
 def checklist(slug, service):
-    offering = ops.get_offering(slug, service)
+    offering = ops.get_offering(db.session, slug, service)
     return render_template("catalogue/checklist.html", offering=offering, mpp=offering.mpp,
                            service=offering.service)
 
 
 @bp.get("/layanan")
 def services():
-    return render_template("catalogue/services.html", services=ops.list_services())
+    return render_template("catalogue/services.html", services=ops.list_services(db.session))
 
 
 @bp.get("/layanan/<slug>")
 def service(slug):
-    service = ops.get_service(slug)
+    service = ops.get_service(db.session, slug)
     return render_template("catalogue/service.html", service=service,
-                           mpps=ops.mpps_offering(service))
+                           mpps=ops.mpps_offering(db.session, service))

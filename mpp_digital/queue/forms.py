@@ -4,6 +4,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField
 from wtforms.validators import InputRequired
 
 from ..booking.forms import LookupForm
+from ..validation import AsciiDigits
 
 
 class KioskTicketForm(FlaskForm):
@@ -19,9 +20,10 @@ class CheckInForm(LookupForm):
 
 
 class CallForm(FlaskForm):
-    ticket = HiddenField(validators=[InputRequired()])
+    """"Call this one": the ticket's id, from the list on the console."""
+    ticket = HiddenField(validators=[InputRequired(), AsciiDigits(_l("Tiket tidak dikenal."))])
 
 
 class TransferForm(FlaskForm):
-    queue = SelectField(_l("Alihkan ke antrean"), validators=[InputRequired()],
-                        validate_choice=False)
+    """The line to send the current ticket to: one of the hall's queues (set by the view)."""
+    queue = SelectField(_l("Alihkan ke antrean"), validators=[InputRequired()])

@@ -56,7 +56,7 @@ def plan(session, mpp, first_day, last_day, rng, per_day=150, booked_share=0.25,
     queues = [q for q in mpp.queues if q.id in agency]
     weights = [DEMAND.get(agency[q.id], OTHER_DEMAND) for q in queues]
     week = intervals(mpp.hours)
-    closures = closures_for(mpp, first_day, last_day)
+    closures = closures_for(session, mpp, first_day, last_day)
     visits = []
     day = first_day
     while day <= last_day:

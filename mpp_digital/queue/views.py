@@ -101,7 +101,7 @@ def _kiosk(mpp, form=None, check_in_form=None, refusal=None, check_in_refusal=No
 
 
 def _closed_message(mpp, now):
-    day = catalogue.hall_day(mpp, now, str(get_locale()))
+    day = catalogue.hall_day(db.session, mpp, now, str(get_locale()))
     if not day.status.is_open:
         return _l("MPP tutup hari ini. Nomor antrean diambil pada hari dan jam buka.")
     hours = ", ".join(f"{wall_clock(o)}–{wall_clock(c)}" for o, c in day.status.spans)
@@ -111,14 +111,14 @@ def _closed_message(mpp, now):
 
 @bp.get("/mpp/<slug>/kiosk")
 def kiosk(slug):
-    return _kiosk(catalogue.get_mpp(slug))
+    return _kiosk(catalogue.get_mpp(db.session, slug))
 
 
 @bp.post("/mpp/<slug>/kiosk/ambil")
 @limiter.limit(_hall_limit, key_func=_hall_key, deduct_when=_issued)
 @limiter.limit(_device_limit, key_func=_issuer_key, deduct_when=_issued)
 def take_ticket(slug):
-    mpp = catalogue.get_mpp(slug)
+    mpp = catalogue.get_mpp(db.session, slug)
     if not _may_issue(mpp):
         return _kiosk(mpp, status=403)          # decided before the write lock is taken
     begin_write(db.session)
@@ -126,7 +126,7 @@ def take_ticket(slug):
     if not form.validate_on_submit():
         return _kiosk(mpp, form, status=422)
     now = clock.now()
-    if not catalogue.hall_day(mpp, now, str(get_locale())).open_now:
+    if not catalogue.hall_day(db.session, mpp, now, str(get_locale())).open_now:
         return _kiosk(mpp, form, refusal=_closed_message(mpp, now), status=409)
     queue = db.session.get(Queue, parse_id(form.queue.data))
     ticket = ops.issue_ticket(db.session, queue, now, priority=form.priority.data)
@@ -139,7 +139,7 @@ def take_ticket(slug):
 @limiter.limit(_check_in_limit, key_func=_issuer_key)
 def check_in(slug):
     begin_write(db.session)
-    mpp = catalogue.get_mpp(slug)
+    mpp = catalogue.get_mpp(db.session, slug)
     form = CheckInForm(prefix="c")
     if not form.validate_on_submit():
         return _kiosk(mpp, check_in_form=form, status=422)
@@ -181,14 +181,14 @@ def ticket_status(token):
 
 @bp.get("/mpp/<slug>/layar")
 def board(slug):
-    mpp = catalogue.get_mpp(slug)
+    mpp = catalogue.get_mpp(db.session, slug)
     return render_template("queue/board.html", mpp=mpp,
                            board=ops.board(db.session, mpp, clock.now()))
 
 
 @bp.get("/mpp/<slug>/layar.json")
 def board_json(slug):
-    mpp = catalogue.get_mpp(slug)
+    mpp = catalogue.get_mpp(db.session, slug)
     body = json.dumps(ops.board(db.session, mpp, clock.now()), separators=(",", ":"))
     etag = hashlib.sha256(body.encode()).hexdigest()[:32]
     if etag in request.if_none_match:
@@ -231,12 +231,16 @@ def console(counter_id):
     now = clock.now()
     line = ops.in_order(ops.waiting(db.session, [q.id for q in counter.queues],
                                     clock.local_day(counter.mpp, now)), now, _policy())
-    transfer = TransferForm()
-    transfer.queue.choices = [SelectChoice(str(q.id), f"{q.letter} · {q.name}")
-                              for q in counter.mpp.queues]
     return render_template("queue/console.html", counter=counter, mpp=counter.mpp,
                            current=ops.current_ticket(db.session, counter), line=line,
-                           form=ConfirmForm(), call_form=CallForm(), transfer=transfer)
+                           form=ConfirmForm(), transfer=_transfer_form(counter))
+
+
+def _transfer_form(counter):
+    form = TransferForm()
+    form.queue.choices = [SelectChoice(str(q.id), f"{q.letter} · {q.name}")
+                          for q in counter.mpp.queues]
+    return form
 
 
 ACTIONS = {"buka", "jeda", "berikutnya", "panggil", "ulang", "mulai", "selesai",
@@ -271,7 +275,12 @@ def _do(action, counter, now):
             raise ops.QueueRefused(_l("Tidak ada yang menunggu."))
         return None
     if action == "panggil":
-        ticket = _ticket_of(counter, request.form.get("ticket", ""))
+        form = CallForm()
+        if not form.validate():
+            abort(400)
+        ticket = db.session.get(Ticket, int(form.ticket.data))
+        if ticket is None or ticket.queue.mpp_id != counter.mpp_id:
+            abort(404)
         return ops.call_ticket(db.session, ticket, counter, user, now)
     ticket = ops.current_ticket(db.session, counter)
     if ticket is None:
@@ -285,19 +294,8 @@ def _do(action, counter, now):
         return ops.finish(db.session, ticket, counter, user, now)
     if action == "tidak-hadir":
         return ops.mark_no_show(db.session, ticket, counter, user, now)
-    target = _queue_of(counter, request.form.get("queue", ""))
+    form = _transfer_form(counter)
+    if not form.validate():
+        raise ops.QueueRefused(_l("Pilih antrean tujuan dari daftar."))
+    target = db.session.get(Queue, int(form.queue.data))
     return ops.transfer(db.session, ticket, counter, target, user, now)
-
-
-def _ticket_of(counter, raw):
-    ticket = db.session.get(Ticket, parse_id(raw)) if parse_id(raw) else None
-    if ticket is None or ticket.queue.mpp_id != counter.mpp_id:
-        abort(404)
-    return ticket
-
-
-def _queue_of(counter, raw):
-    queue = db.session.get(Queue, parse_id(raw)) if parse_id(raw) else None
-    if queue is None or queue.mpp_id != counter.mpp_id:
-        abort(404)
-    return queue

@@ -149,7 +149,7 @@ def export(kind):
 
 @bp.get("/mpp/<slug>/waktu-tunggu")
 def best_time(slug):
-    mpp = catalogue.get_mpp(slug)
+    mpp = catalogue.get_mpp(db.session, slug)
     today = clock.local_day(mpp, clock.now())
     lines, since = ops.best_times(db.session, mpp, today)
     index, index_since = survey.latest_index(db.session, mpp.id, today)

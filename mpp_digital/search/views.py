@@ -18,12 +18,12 @@ log = logging.getLogger(__name__)
 @bp.get("/cari")
 def results():
     form = SearchForm(request.args)
-    form.set_choices(catalogue.list_provinces_only(), catalogue.list_agencies())
-    mpp = catalogue.get_mpp(form.mpp.data) if form.mpp.data else None
+    form.set_choices(catalogue.list_provinces_only(db.session), catalogue.list_agencies(db.session))
+    mpp = catalogue.get_mpp(db.session, form.mpp.data) if form.mpp.data else None
     outcome = None
     if "q" in request.args and form.validate():
         outcome = ops.search(get_index(), db.session, _request_from(form), str(get_locale()))
-    counts = catalogue.offering_counts([h.service.id for h in outcome.hits]) if outcome else {}
+    counts = catalogue.offering_counts(db.session, [h.service.id for h in outcome.hits]) if outcome else {}
     popular = [] if outcome is None or outcome.hits else ops.most_searched(
         db.session, mpp.slug if mpp else None)
     page = render_template("search/results.html", form=form, mpp=mpp, outcome=outcome,

@@ -64,7 +64,7 @@ def submit(token):
 
 @bp.get("/mpp/<slug>/ikm")
 def report(slug):
-    mpp = catalogue.get_mpp(slug)
+    mpp = catalogue.get_mpp(db.session, slug)
     form, start, end, valid = read_period(request.args, clock.local_day(mpp, clock.now()))
     if not valid:
         return render_template("survey/report.html", mpp=mpp, form=form, elements=ELEMENTS,

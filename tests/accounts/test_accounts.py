@@ -1,5 +1,3 @@
-import re
-
 import pytest
 from sqlalchemy import select
 
@@ -7,18 +5,7 @@ from mpp_digital.accounts import operations as ops
 from mpp_digital.accounts.models import Role, User
 from mpp_digital.extensions import db
 
-from ..queue.helpers import NOW, PASSWORD, staff
-
-
-def _csrf(page):
-    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    return found[1] if found else ""
-
-
-def login(client, email, password=PASSWORD):
-    page = client.get("/staf/masuk").get_data(as_text=True)
-    return client.post("/staf/masuk", data={"email": email, "password": password,
-                                            "csrf_token": _csrf(page)})
+from ..factories import NOW, PASSWORD, csrf_token, login, staff
 
 
 @pytest.fixture
@@ -62,7 +49,7 @@ def test_logout_ends_the_session_everywhere(app, client, clerk):
     login(client, "petugas@kediri.test")
     stolen = client.get_cookie("session").value
     page = client.get("/staf").get_data(as_text=True)
-    client.post("/staf/keluar", data={"csrf_token": _csrf(page)})
+    client.post("/staf/keluar", data={"csrf_token": csrf_token(page)})
     other = app.test_client()
     other.set_cookie("session", stolen, domain="localhost")
     assert other.get("/staf").headers["Location"].startswith("/staf/masuk")

@@ -5,13 +5,13 @@ from sqlalchemy import select
 
 from mpp_digital.accounts.models import Role
 from mpp_digital.booking import operations as booking
+from mpp_digital.booking import slots
 from mpp_digital.accounts.devices import add_device
 from mpp_digital.catalogue.models import Closure, OpeningHours
 from mpp_digital.clock import to_local
 from mpp_digital.extensions import db
 
-from ..booking.helpers import citizen, offering
-from ..queue.helpers import mpp, staff
+from ..factories import citizen, mpp, offering, staff
 
 KEY = "kunci-uji"
 
@@ -23,14 +23,14 @@ def now():
 def book(slug, serial, service="paspor-biasa"):
     """A booking at the first free slot from tomorrow on (the back office works in real time)."""
     offer = offering(slug, service)
-    booking.ensure_slots(db.session, offer, now())
+    slots.ensure_slots(db.session, offer, now())
     tomorrow = now() + timedelta(days=1)
-    for day, _ in booking.available_days(db.session, offer, now()):
+    for day, _ in slots.available_days(db.session, offer, now()):
         if day < tomorrow.date():
             continue
-        slots = booking.free_slots(db.session, offer, day, now())
-        if slots:
-            return booking.book_appointment(db.session, offer, slots[0], citizen(serial), now(),
+        free = slots.free_slots(db.session, offer, day, now())
+        if free:
+            return booking.book_appointment(db.session, offer, free[0], citizen(serial), now(),
                                             KEY, 3)[0]
     raise AssertionError(f"no free slot for {service} at {slug}")
 
@@ -50,7 +50,7 @@ def furnish(slug, serial):
     offer.hours = [OpeningHours(weekday=d, opens_at=time(8), closes_at=time(12))
                    for d in range(1, 6) if d != booked_day]
     db.session.flush()
-    booking.refresh_schedule(db.session, hall, now())
+    slots.refresh_schedule(db.session, hall, now())
     assert appointment.slot.retired
     device, _ = add_device(db.session, hall, f"Kiosk {serial}", "kiosk", clerk, now())
     return {"device_id": device.id, "closure_id": closure.id, "user_id": clerk.id, "appointment_id": appointment.id,

@@ -3,13 +3,13 @@ audited with the values before and after."""
 import pytest
 from sqlalchemy import select, text
 
+from mpp_digital import clock
 from mpp_digital.accounts.models import AuditLog, Role, User
 from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot
 from mpp_digital.catalogue.models import Agency, Counter, Mpp, Offering, Queue, Service
 from mpp_digital.extensions import db
 
-from ..accounts.test_accounts import login
-from ..queue.helpers import staff
+from ..factories import login, staff
 from .helpers import book, first_id, furnish
 
 TABLES = ("mpp", "opening_hours", "closure", "offering", "queue", "counter", "counter_queue",
@@ -23,22 +23,20 @@ def state():
 
 
 @pytest.fixture
-def manager(app, client):
+def manager(app, login_as):
     with app.app_context():
         ids = furnish("kota-kediri", 1)
-        staff("pengelola@kediri.test", Role.MPP_MANAGER)
         db.session.commit()
-    login(client, "pengelola@kediri.test")
+    login_as(Role.MPP_MANAGER)
     return ids
 
 
 @pytest.fixture
-def admin(app, client):
+def admin(app, login_as):
     with app.app_context():
-        staff("admin@uji.test", Role.NATIONAL_ADMIN)
         staff("ada@kedirikota.go.id", Role.MPP_MANAGER)
         db.session.commit()
-    login(client, "admin@uji.test")
+    login_as(Role.NATIONAL_ADMIN, email="admin@uji.test")
 
 
 H = "/staf/kelola/mpp/kota-kediri"
@@ -391,11 +389,11 @@ def test_national_admin_opens_a_hall_and_adds_to_the_catalogue(app, client, admi
 
 
 def test_a_manager_keeps_the_hall_open_on_a_cuti_bersama_day(app, client, manager):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from mpp_digital.catalogue.models import Closure
     from mpp_digital.catalogue.operations import closures_for
-    day = date.today() + timedelta(days=30)
+    day = clock.now().date() + timedelta(days=30)
     with app.app_context():
         closure = Closure(mpp_id=None, starts_on=day, ends_on=day, reason="Cuti bersama uji")
         db.session.add(closure)
@@ -406,11 +404,11 @@ def test_a_manager_keeps_the_hall_open_on_a_cuti_bersama_day(app, client, manage
     with app.app_context():
         hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
         other = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-mataram"))
-        assert closures_for(hall, day, day) == []                   # open here …
-        assert [c[2] for c in closures_for(other, day, day)] == ["Cuti bersama uji"]  # … only
+        assert closures_for(db.session, hall, day, day) == []                   # open here …
+        assert [c[2] for c in closures_for(db.session, other, day, day)] == ["Cuti bersama uji"]  # … only
         assert _last_audit("closure.open").after == {"open": True}
     assert client.post(f"{H}/cuti-bersama/{closure_id}/tutup").status_code == 302
     with app.app_context():
         hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
-        assert [c[2] for c in closures_for(hall, day, day)] == ["Cuti bersama uji"]
+        assert [c[2] for c in closures_for(db.session, hall, day, day)] == ["Cuti bersama uji"]
     assert client.post(f"{H}/cuti-bersama/{closure_id}/libur").status_code == 404

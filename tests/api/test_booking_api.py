@@ -11,8 +11,7 @@ from mpp_digital.accounts.api_clients import create_api_client
 from mpp_digital.booking.models import Appointment, Slot
 from mpp_digital.extensions import db
 
-from ..booking.helpers import nik
-from ..queue.helpers import NOW
+from ..factories import NOW, nik
 from .conftest import checked as _checked
 
 SLOTS = "/api/v1/mpps/kota-kediri/offerings/paspor-biasa/slots"

@@ -13,7 +13,7 @@ from mpp_digital.booking.models import Slot
 from mpp_digital.catalogue.models import Offering
 from mpp_digital.extensions import begin_write, db
 
-from .helpers import citizen
+from ..factories import citizen
 
 KEY = "test-nik-key"
 

@@ -5,10 +5,11 @@ from sqlalchemy import func, select
 
 from mpp_digital.accounts.api_clients import create_api_client
 from mpp_digital.booking import operations as ops
+from mpp_digital.booking import slots
 from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot
 from mpp_digital.extensions import db
 
-from .helpers import citizen, offering, utc_at
+from ..factories import citizen, offering, utc_at
 from .test_slots import KEY, MONDAY
 
 NOW = utc_at(MONDAY - timedelta(days=3), 0)          # Friday before, 07.00 WIB
@@ -17,7 +18,7 @@ WEDNESDAY = MONDAY + timedelta(days=2)               # Tuesday 5 January 2027 is
 
 def _open_slots(offer, day=MONDAY):
     """The slots of one local day that offer seats online."""
-    ops.generate_slots(db.session, offer, day, day)
+    slots.generate_slots(db.session, offer, day, day)
     return [s for s in db.session.scalars(select(Slot).where(Slot.offering_id == offer.id)
                                           .order_by(Slot.starts_at))
             if s.capacity and ops.to_local(offer.mpp, s.starts_at).date() == day]

@@ -6,7 +6,7 @@ from mpp_digital.booking.models import Slot
 from mpp_digital.catalogue.models import OpeningHours
 from mpp_digital.extensions import db
 
-from .helpers import offering
+from ..factories import offering
 
 
 def test_generate_slots_fills_the_horizon_and_lists_misfits(app, runner, client):
@@ -18,7 +18,7 @@ def test_generate_slots_fills_the_horizon_and_lists_misfits(app, runner, client)
     # A booking at 11.00, then Imigrasi Kediri shortens its mornings to 08.00–10.00.
     api_slots = client.get("/api/v1/mpps/kota-kediri/offerings/paspor-biasa/slots").get_json()
     late = next(s for s in api_slots if s["start"][11:16] == "11:00")
-    from .helpers import nik, partner_headers
+    from ..factories import nik, partner_headers
     booked = client.post("/api/v1/appointments", json={
         "mpp": "kota-kediri", "service": "paspor-biasa", "start": late["start"],
         "name": "Budi", "nik": nik(77), "phone": "081234567890"},

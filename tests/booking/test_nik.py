@@ -5,7 +5,7 @@ import pytest
 from mpp_digital.booking.nik import NikInvalid, birth_date, parse_nik
 from mpp_digital.booking.phone import PhoneInvalid, parse_phone
 
-from .helpers import nik
+from ..factories import nik
 
 TODAY = date(2026, 11, 29)
 

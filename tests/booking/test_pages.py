@@ -11,7 +11,7 @@ from sqlalchemy import func, inspect, select, text
 from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot
 from mpp_digital.extensions import db
 
-from .helpers import nik, partner_headers
+from ..factories import csrf_token, nik, partner_headers
 
 OFFERING = "/mpp/kota-kediri/layanan/paspor-biasa"
 NIK = nik(2468, region="3506", born=date(1988, 8, 17), woman=True)
@@ -25,18 +25,13 @@ def _first_day_url(client):
 def _form(client, url, **fields):
     """GET the form, then POST it with its first radio choice and the given fields."""
     page = client.get(url).get_data(as_text=True)
-    data = {"csrf_token": _csrf(page)}
+    data = {"csrf_token": csrf_token(page)}
     radio = re.search(r'name="slot"[^>]*value="(\d+)"', page) or re.search(
         r'value="(\d+)"[^>]*name="slot"', page)
     if radio:
         data["slot"] = radio[1]
     data.update(fields)
     return client.post(url, data=data)
-
-
-def _csrf(page):
-    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    return found[1] if found else ""
 
 
 def _book(client, **fields):
@@ -73,7 +68,7 @@ def test_the_booking_is_found_again_with_code_and_last_four_digits_then_cancelle
     _book(client)
     with app.app_context():
         code = db.session.scalar(select(Appointment.code))
-    client.post("/janji/selesai", data={"csrf_token": _csrf(client.get("/janji").get_data(
+    client.post("/janji/selesai", data={"csrf_token": csrf_token(client.get("/janji").get_data(
         as_text=True))})
     assert client.get("/janji").headers["Location"] == "/janji/cari"
     wrong = _form(client, "/janji/cari", code=code, last4="2467")
@@ -81,7 +76,7 @@ def test_the_booking_is_found_again_with_code_and_last_four_digits_then_cancelle
     found = _form(client, "/janji/cari", code=code.lower(), last4="2468")
     assert found.headers["Location"] == "/janji"
     page = client.get("/janji").get_data(as_text=True)     # the proof holds the cancel form
-    client.post("/janji/batal", data={"csrf_token": _csrf(page)})
+    client.post("/janji/batal", data={"csrf_token": csrf_token(page)})
     assert "Janji tidak aktif" in client.get("/janji").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Appointment.status)) == AppointmentStatus.CANCELLED

@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from mpp_digital.booking import operations as ops
+from mpp_digital.booking import slots
 from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot
 from mpp_digital.extensions import db
 
 from .. import races
 from . import race
-from .helpers import offering
+from ..factories import offering
 from .test_slots import MONDAY
 
 pytestmark = pytest.mark.slow
@@ -38,7 +39,7 @@ def _one_seat(app, service="paspor-biasa"):
     """A Monday slot of Kota Kediri with exactly one seat; returns (offering id, slot id)."""
     with app.app_context():
         offer = offering("kota-kediri", service)
-        ops.generate_slots(db.session, offer, MONDAY, MONDAY)
+        slots.generate_slots(db.session, offer, MONDAY, MONDAY)
         slot = db.session.scalar(select(Slot).where(Slot.offering_id == offer.id,
                                                     Slot.capacity > 0)
                                  .order_by(Slot.starts_at))
@@ -77,11 +78,11 @@ def _many_services(app):
         jobs = []
         for service in SERVICES:
             offer = offering("kota-kediri", service)
-            ops.generate_slots(db.session, offer, MONDAY, MONDAY + timedelta(days=4))
-            slots = db.session.scalars(select(Slot).where(Slot.offering_id == offer.id,
-                                                          Slot.capacity > 0)
-                                       .order_by(Slot.starts_at)).all()
-            jobs += [(offer.id, slot.id, 1) for slot in slots[:5]]    # one NIK throughout
+            slots.generate_slots(db.session, offer, MONDAY, MONDAY + timedelta(days=4))
+            made = db.session.scalars(select(Slot).where(Slot.offering_id == offer.id,
+                                                         Slot.capacity > 0)
+                                      .order_by(Slot.starts_at)).all()
+            jobs += [(offer.id, slot.id, 1) for slot in made[:5]]     # one NIK throughout
         db.session.commit()
         return jobs
 

@@ -3,18 +3,19 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 
 from mpp_digital.booking import operations as ops
+from mpp_digital.booking import slots as schedule
 from mpp_digital.booking.models import Slot, SlotDay
 from mpp_digital.catalogue.models import Closure, OpeningHours
 from mpp_digital.extensions import db
 
-from .helpers import citizen, next_weekday, offering, utc_at
+from ..factories import citizen, next_weekday, offering, utc_at
 
 KEY = "test-nik-key"
 MONDAY = date(2027, 1, 4)
 
 
 def _slots(offer, day):
-    ops.generate_slots(db.session, offer, day, day)
+    schedule.generate_slots(db.session, offer, day, day)
     return db.session.scalars(select(Slot).where(Slot.offering_id == offer.id)
                               .order_by(Slot.starts_at)).all()
 
@@ -62,7 +63,7 @@ def test_the_walk_in_share_and_quota_shape_the_online_seats(ctx):
     assert len(slots) == 16 and sum(s.capacity for s in slots) == 12
     kediri_passport.walkin_share = 50
     db.session.flush()
-    ops.generate_slots(db.session, kediri_passport, MONDAY, MONDAY)
+    schedule.generate_slots(db.session, kediri_passport, MONDAY, MONDAY)
     assert sum(s.capacity for s in db.session.scalars(
         select(Slot).where(Slot.offering_id == kediri_passport.id))) == 8
 
@@ -88,24 +89,24 @@ def test_changing_hours_never_deletes_a_booked_slot_and_lists_its_bookings(ctx):
                    for d in range(1, 6)]
     db.session.flush()
     db.session.expire(offer)
-    ops.generate_slots(db.session, offer, MONDAY, MONDAY)
+    schedule.generate_slots(db.session, offer, MONDAY, MONDAY)
     remaining = db.session.scalars(select(Slot).where(Slot.offering_id == offer.id)).all()
     assert booked_slot in remaining and booked_slot.retired
     assert all(s.retired or ops.to_local(offer.mpp, s.ends_at).time() <= time(10)
                for s in remaining)
-    assert ops.misfits(db.session) == [appointment]
-    assert ops.misfits(db.session, mpp_id=offer.mpp_id) == [appointment]
-    assert ops.misfits(db.session, mpp_id=offering("kota-mataram").mpp_id) == []
+    assert schedule.misfits(db.session) == [appointment]
+    assert schedule.misfits(db.session, mpp_id=offer.mpp_id) == [appointment]
+    assert schedule.misfits(db.session, mpp_id=offering("kota-mataram").mpp_id) == []
 
 
 def test_missing_days_are_generated_lazily_up_to_the_horizon(ctx):
     offer = offering("kota-kediri", "paspor-biasa")
     now = utc_at(MONDAY, 0)
-    assert len(ops.missing_days(db.session, offer, now)) == offer.horizon_days + 1
-    assert ops.ensure_slots(db.session, offer, now) is True
-    assert ops.missing_days(db.session, offer, now) == []
-    assert ops.ensure_slots(db.session, offer, now) is False
-    days = ops.available_days(db.session, offer, now)
+    assert len(schedule.missing_days(db.session, offer, now)) == offer.horizon_days + 1
+    assert schedule.ensure_slots(db.session, offer, now) is True
+    assert schedule.missing_days(db.session, offer, now) == []
+    assert schedule.ensure_slots(db.session, offer, now) is False
+    days = schedule.available_days(db.session, offer, now)
     assert days[0][0] == MONDAY and all(d.isoweekday() <= 5 for d, _ in days)
     friday = next_weekday(MONDAY, 5)
     assert dict(days)[friday] == 12
@@ -128,7 +129,7 @@ def test_changing_hours_after_a_cancellation_keeps_the_cancelled_bookings_slot(c
                    for d in range(1, 6)]
     db.session.flush()
     db.session.expire(offer)
-    ops.generate_slots(db.session, offer, MONDAY, MONDAY)      # raised IntegrityError before
+    schedule.generate_slots(db.session, offer, MONDAY, MONDAY)      # raised IntegrityError before
     db.session.flush()
     db.session.refresh(appointment)
-    assert appointment.slot.retired and ops.misfits(db.session) == []
+    assert appointment.slot.retired and schedule.misfits(db.session) == []

@@ -11,13 +11,13 @@ from sqlalchemy import select
 
 from mpp_digital.accounts.models import Role
 from mpp_digital.booking import operations as booking
+from mpp_digital.booking import slots
 from mpp_digital.catalogue.models import Mpp
 from mpp_digital.extensions import db
 from mpp_digital.queue import operations as queue_ops
 
 from ..admin.helpers import KEY
-from ..booking.helpers import citizen
-from ..queue.helpers import PASSWORD, staff
+from ..factories import PASSWORD, citizen, staff
 from .axe import serious
 
 pytestmark = pytest.mark.browser
@@ -36,10 +36,10 @@ def hall_day(served_app):
         hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
         offering = next(o for o in sorted(hall.offerings, key=lambda o: o.id)
                         if o.bookable and not o.hours)
-        booking.ensure_slots(db.session, offering, now)
-        day = next(d for d, _ in booking.available_days(db.session, offering, now)
+        slots.ensure_slots(db.session, offering, now)
+        day = next(d for d, _ in slots.available_days(db.session, offering, now)
                    if d > now.date() + timedelta(days=1))
-        slot = booking.free_slots(db.session, offering, day, now)[0]
+        slot = slots.free_slots(db.session, offering, day, now)[0]
         person = citizen(4242)
         appointment = booking.book_appointment(db.session, offering, slot, person, now, KEY,
                                                3)[0]

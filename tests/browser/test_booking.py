@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from ..booking.helpers import nik
+from ..factories import nik
 from .axe import serious
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ from mpp_digital.accounts.models import Role
 from mpp_digital.catalogue.operations import hall_day
 from mpp_digital.extensions import db
 
-from ..queue.helpers import NOW, PASSWORD, mpp, staff
+from ..factories import NOW, PASSWORD, mpp, staff
 from .axe import serious
 
 pytestmark = pytest.mark.browser
@@ -20,7 +20,7 @@ def hall_open(served_app):
     hours), so that the kiosk issues tickets; and a code a manager made for the kiosk."""
     with served_app.app_context():
         when = next(NOW + timedelta(days=n) for n in range(14)
-                    if hall_day(mpp(), NOW + timedelta(days=n), "id").open_now)
+                    if hall_day(db.session, mpp(), NOW + timedelta(days=n), "id").open_now)
         _, code = add_device(db.session, mpp(), "Kiosk pintu utama", "kiosk", None, when)
         db.session.commit()
     served_app.config["CLOCK"] = when

@@ -16,7 +16,7 @@ import pytest
 from mpp_digital.accounts.models import Role
 from mpp_digital.extensions import db
 
-from ..queue.helpers import PASSWORD, staff
+from ..factories import PASSWORD, staff
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ from mpp_digital.extensions import db
 from mpp_digital.queue.models import Ticket
 from mpp_digital.search import get_index
 
-from ..booking.helpers import nik
+from ..factories import nik
 from ..conftest import BASE_CONFIG
 
 
@@ -181,7 +181,7 @@ def test_backup_then_restore_gives_back_every_table(app, runner, tmp_path):
 def test_ops_check_finds_drift(app, runner):
     clean = runner.invoke(args=["ops", "check"])
     assert clean.exit_code == 0 and "All invariants hold" in clean.output
-    from ..queue.helpers import NOW, queue
+    from ..factories import NOW, queue
     from mpp_digital.queue import operations as queue_ops
     from ..admin.helpers import book
     with app.app_context():

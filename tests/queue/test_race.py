@@ -17,7 +17,7 @@ from mpp_digital.queue.models import EventKind, Ticket, TicketEvent, TicketStatu
 
 from .. import races
 from . import race
-from .helpers import queue, staff
+from ..factories import queue, staff
 
 pytestmark = pytest.mark.slow
 

@@ -5,14 +5,14 @@ from sqlalchemy import func, select
 
 from mpp_digital.accounts.models import AuditLog, Role
 from mpp_digital.booking import operations as booking
+from mpp_digital.booking import slots
 from mpp_digital.booking.models import AppointmentStatus
 from mpp_digital.clock import local_day
 from mpp_digital.extensions import db
 from mpp_digital.queue import operations as ops
 from mpp_digital.queue.models import EventKind, Ticket, TicketEvent, TicketStatus
 
-from ..booking.helpers import citizen, offering
-from .helpers import NOW, first_counter, open_counter, queue, staff
+from ..factories import NOW, citizen, first_counter, offering, open_counter, queue, staff
 
 
 def test_numbers_run_from_one_per_queue_and_day(ctx):
@@ -93,8 +93,8 @@ def test_a_transfer_keeps_the_arrival_time_and_the_number(ctx):
 def _booked(when):
     offer = offering("kota-kediri", "paspor-biasa")
     day = local_day(offer.mpp, when)
-    booking.generate_slots(db.session, offer, day, day)
-    slot = booking.free_slots(db.session, offer, day, when - timedelta(days=2))[4]
+    slots.generate_slots(db.session, offer, day, day)
+    slot = slots.free_slots(db.session, offer, day, when - timedelta(days=2))[4]
     appointment, _ = booking.book_appointment(db.session, offer, slot, citizen(1),
                                               when - timedelta(days=2), "k", 3)
     return appointment, slot.starts_at.replace(tzinfo=NOW.tzinfo)

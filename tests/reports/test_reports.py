@@ -18,8 +18,7 @@ from mpp_digital.queue import operations as queue_ops
 from mpp_digital.reports import operations as ops
 from mpp_digital.reports.stats import percentile
 
-from ..accounts.test_accounts import login
-from ..queue.helpers import first_counter, mpp, open_counter, queue, staff
+from ..factories import first_counter, login, mpp, open_counter, queue, staff
 
 JANUARY = (date(2027, 1, 1), date(2027, 1, 31))
 

@@ -2,7 +2,7 @@
 import pytest
 
 from mpp_digital import create_app
-from mpp_digital.catalogue.operations import import_rows
+from mpp_digital.catalogue.import_export import import_rows
 from mpp_digital.extensions import db
 from mpp_digital.search import get_index
 from mpp_digital.search.operations import SearchRequest, search
@@ -57,7 +57,7 @@ def test_a_change_through_one_machine_is_found_on_another(app, index, tmp_path):
         db.session.remove()
     assert _slugs(other, "w7n1")[1] == []
     with app.app_context():                               # "machine A" changes the catalogue
-        import_rows([("a", workers.row(7, 1))])
+        import_rows(db.session, [("a", workers.row(7, 1))])
         db.session.commit()
     assert _slugs(app, "w7n1")[1][:1] == ["uji-w7n1"]     # A's own index, after the commit
     # B looks at the change feed at most once a second: it finds the service soon after.

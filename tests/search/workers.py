@@ -2,7 +2,7 @@
 import time
 
 from mpp_digital import create_app
-from mpp_digital.catalogue.operations import import_rows
+from mpp_digital.catalogue.import_export import import_rows
 from mpp_digital.extensions import begin_write, db
 from mpp_digital.search import get_index
 from mpp_digital.search.operations import SearchRequest, search
@@ -50,7 +50,7 @@ def write_services(database_url, index_dir, writer, count, searched, results):
                 errors.append("the searcher stopped searching while the writers wrote")
             try:
                 begin_write(db.session)
-                import_rows([(f"w{writer}", row(writer, number))])
+                import_rows(db.session, [(f"w{writer}", row(writer, number))])
                 db.session.commit()
             except Exception as exc:           # reported to the test, which fails on any
                 db.session.rollback()

@@ -21,10 +21,8 @@ from mpp_digital.queue.models import Ticket
 from mpp_digital.reports.views import _safe
 from mpp_digital.search.models import SearchTally
 
-from ..accounts.test_accounts import login
-from ..booking.helpers import nik
+from ..factories import NOW, PASSWORD, enrol_kiosk, login, mpp, nik, queue, staff, take_ticket
 from ..conftest import BASE_CONFIG
-from ..queue.helpers import NOW, PASSWORD, enrol_kiosk, mpp, queue, staff, take_ticket
 
 EVENING = datetime(2027, 1, 4, 11, 34, tzinfo=timezone.utc)      # Monday 18.34 WIB: closed
 NIK = nik(1)          # the tests' made-up NIK (tests/booking/helpers.py), last 4 "0001"
@@ -122,12 +120,8 @@ def test_item01_a_runaway_device_and_a_busy_hall_are_capped(strict_app):
     assert _tickets(strict_app) == 5
 
 
-def test_item01_a_manager_enrols_a_kiosk_with_a_one_time_code_audited(app):
-    with app.app_context():
-        staff("pengelola@kediri.test", Role.MPP_MANAGER)
-        db.session.commit()
-    manager = app.test_client()
-    login(manager, "pengelola@kediri.test")
+def test_item01_a_manager_enrols_a_kiosk_with_a_one_time_code_audited(app, login_as):
+    manager = login_as(Role.MPP_MANAGER, client=app.test_client())
     page = manager.post("/staf/kelola/mpp/kota-kediri/perangkat",
                         data={"name": "Kiosk pintu utama"}).get_data(as_text=True)
     code = re.search(r'<p class="code" lang="en">([A-Z0-9]{4}-[A-Z0-9]{4})</p>', page)[1]

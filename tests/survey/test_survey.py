@@ -13,7 +13,7 @@ from mpp_digital.queue import operations as queue_ops
 from mpp_digital.queue.models import Ticket
 from mpp_digital.survey.models import SurveyResponse
 
-from ..queue.helpers import NOW, first_counter, open_counter, queue, staff
+from ..factories import NOW, first_counter, open_counter, queue, staff
 
 
 _clerks = itertools.count(1)
@@ -136,15 +136,11 @@ def test_a_bad_period_is_explained(client):
     assert client.get("/mpp/tidak-ada/ikm").status_code == 404
 
 
-def test_the_manager_reads_the_comments(app, client):
-    from ..accounts.test_accounts import login
+def test_the_manager_reads_the_comments(app, client, login_as):
     token = finished_ticket(app)
     client.post(f"/tiket/{token}/survei",
                 data=answers(_service_id(app), comment="Antrean <b>lama</b> di loket 2"))
-    with app.app_context():
-        staff("pengelola@kediri.test", Role.MPP_MANAGER)
-        db.session.commit()
-    login(client, "pengelola@kediri.test")
+    login_as(Role.MPP_MANAGER)
     page = client.get("/staf/laporan?tahun=2027&bulan=1").get_data(as_text=True)
     assert "Antrean &lt;b&gt;lama&lt;/b&gt; di loket 2" in page        # shown, escaped
     assert "Antrean" not in client.get("/mpp/kota-kediri/ikm?tahun=2027").get_data(

@@ -1,36 +1,31 @@
 """The queue under history and load: call-next latency with 10,000 and 1,000,000 past tickets,
 and tickets issued per second by 8 kiosks at once. Times are measured, not asserted:
 
-    .venv/bin/python bench/queue.py [--database sqlite|postgresql] [--big 1000000]
+    .venv/bin/python -m bench.calls [--database sqlite|postgresql] [--big 1000000]
 """
-import sys
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# Not bench/ first on the path: this file's name would shadow the standard library's queue.
-sys.path[0] = str(ROOT)
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.engine import make_url
 
-import argparse  # noqa: E402
-import os  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from datetime import date, datetime, timedelta, timezone  # noqa: E402
+from bench.postgres import recreate_database
+from mpp_digital import clock, create_app
+from mpp_digital.accounts.models import Role
+from mpp_digital.accounts.operations import create_user
+from mpp_digital.catalogue.demo import load_demo
+from mpp_digital.catalogue.models import Mpp, Queue
+from mpp_digital.extensions import begin_write, db
+from mpp_digital.queue import operations as ops
+from mpp_digital.queue.models import Ticket, TicketEvent, TicketNumber
 
-from sqlalchemy import func, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-
-from bench.postgres import recreate_database  # noqa: E402
-from mpp_digital import create_app  # noqa: E402
-from mpp_digital.accounts.models import Role  # noqa: E402
-from mpp_digital.accounts.operations import create_user  # noqa: E402
-from mpp_digital.catalogue.demo import load_demo  # noqa: E402
-from mpp_digital.catalogue.models import Mpp, Queue  # noqa: E402
-from mpp_digital.extensions import begin_write, db  # noqa: E402
-from mpp_digital.queue import operations as ops  # noqa: E402
-from mpp_digital.queue.models import Ticket, TicketEvent, TicketNumber  # noqa: E402
 
 POSTGRES = os.environ.get("MPP_BENCH_DATABASE_URL",
                           "postgresql+psycopg://postgres@127.0.0.1:5432/mpp_bench_queue")
@@ -48,7 +43,7 @@ def fresh_app(kind, tmp, name):
                       "SQLALCHEMY_DATABASE_URI": url, "SEARCH_INDEX_DIR": str(Path(tmp) / name)})
     with app.app_context():
         db.create_all()
-        load_demo(date.today())
+        load_demo(clock.now().date())
         db.session.commit()
     return app
 
