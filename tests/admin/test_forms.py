@@ -103,21 +103,27 @@ def _manager_cases(ids):
     ]
 
 
-def test_every_manager_form_refuses_bad_input_and_writes_nothing(app, client, manager):
+def _refused(client, subtests, cases):
+    """Each bad submission is its own subtest: one failing case hides none after it."""
+    for url, data in cases:
+        with subtests.test(url=url, data=data):
+            response = client.post(url, data=data)
+            assert response.status_code == 422
+            assert "Ada yang perlu diperbaiki" in response.get_data(as_text=True)
+
+
+def test_every_manager_form_refuses_bad_input_and_writes_nothing(app, client, manager, subtests):
     with app.app_context():
         manager["queue_id"] = db.session.get(Counter, manager["counter_id"]).queues[0].id
         manager["agency_id"] = db.session.get(Offering, manager["offering_id"]).service.agency_id
         manager["service_id"] = db.session.get(Offering, manager["offering_id"]).service_id
         before = state()
-    for url, data in _manager_cases(manager):
-        response = client.post(url, data=data)
-        assert response.status_code == 422, (url, data, response.status_code)
-        assert "Ada yang perlu diperbaiki" in response.get_data(as_text=True), (url, data)
+    _refused(client, subtests, _manager_cases(manager))
     with app.app_context():
         assert state() == before
 
 
-def test_every_national_form_refuses_bad_input_and_writes_nothing(app, client, admin):
+def test_every_national_form_refuses_bad_input_and_writes_nothing(app, client, admin, subtests):
     with app.app_context():
         agency, service = first_id(Agency), first_id(Service)
         before = state()
@@ -157,10 +163,7 @@ def test_every_national_form_refuses_bad_input_and_writes_nothing(app, client, a
         ("/staf/kelola/layanan-baru", {**good_service, "s-agency": str(agency),
                                        "s-name": "Paspor biasa"}),         # exists
     ]
-    for url, data in cases:
-        response = client.post(url, data=data)
-        assert response.status_code == 422, (url, data, response.status_code)
-        assert "Ada yang perlu diperbaiki" in response.get_data(as_text=True), (url, data)
+    _refused(client, subtests, cases)
     with app.app_context():
         assert state() == before
 

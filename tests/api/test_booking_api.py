@@ -61,14 +61,19 @@ def test_slots_list_free_seats_in_the_halls_own_offset(client, openapi):
     assert datetime.fromisoformat(mataram[0]["start"]).utcoffset().total_seconds() == 8 * 3600
 
 
-@pytest.mark.parametrize("path, status", [
-    ("/api/v1/mpps/kota-kediri/offerings/paspor-hilang/slots", 404),    # visit only
-    ("/api/v1/mpps/kota-atlantis/offerings/paspor-biasa/slots", 404),
-    (SLOTS + "?from=kemarin", 422),
-    (SLOTS + "?from=2020-01-01&to=2020-01-31", 200),
+@pytest.mark.parametrize("path, status, says", [
+    ("/api/v1/mpps/kota-kediri/offerings/paspor-hilang/slots", 404,      # visit only
+     {"message": "Layanan ini tidak dapat dipesan secara daring di MPP ini."}),
+    ("/api/v1/mpps/kota-atlantis/offerings/paspor-biasa/slots", 404,
+     {"message": "Layanan ini tidak tersedia di MPP tersebut."}),
+    (SLOTS + "?from=kemarin", 422, {"errors": {"query": {"from": ["Not a valid date."]}}}),
+    (SLOTS + "?from=2020-01-01&to=2020-01-31", 200, []),                # the past has none
 ])
-def test_slot_queries_answer_as_documented(client, openapi, path, status):
-    assert _checked(client, openapi, path).status_code == status
+def test_slot_queries_answer_as_documented(client, openapi, path, status, says):
+    response = _checked(client, openapi, path)
+    assert response.status_code == status
+    answer = response.get_json()
+    assert answer == says if isinstance(says, list) else says.items() <= answer.items()
 
 
 def test_booking_returns_201_with_the_code_and_masked_data(app, client, openapi, partner):
@@ -112,6 +117,7 @@ def test_a_start_without_a_slot_is_a_409(client, openapi, partner):
     response = _post(client, openapi, _body(slot, start=slot["start"].replace(":00+", ":07+")),
                      partner=partner)
     assert response.status_code == 409
+    assert response.get_json()["message"] == "Jadwal itu tidak tersedia. Pilih jadwal lain."
 
 
 def test_a_retried_request_with_the_same_key_returns_the_same_booking(app, client, openapi,
@@ -126,6 +132,8 @@ def test_a_retried_request_with_the_same_key_returns_the_same_booking(app, clien
         assert db.session.scalar(select(func.sum(Slot.booked))) == 1
     other = _post(client, openapi, _body(slot, 2), key="call-centre-42", partner=partner)
     assert other.status_code == 422
+    assert other.get_json()["message"] == \
+        "Idempotency-Key ini sudah dipakai untuk permintaan lain."
 
 
 def test_each_api_client_has_its_own_rate_limit(strict_app):

@@ -139,7 +139,8 @@ def test_json_import_reports_items_and_is_idempotent(app, runner, tmp_path):
              "legal_basis": ["Permendagri 3/2018 tentang Penerbitan Surat Keterangan Penelitian"],
              "online_mode": "visit_only", "queue": "L"}]
     path = _write(tmp_path, "k.json", json.dumps(rows))
-    assert runner.invoke(args=["catalogue", "import", path]).exit_code == 0
+    first = runner.invoke(args=["catalogue", "import", path])
+    assert first.exit_code == 0 and "1 layanan MPP baru, 0 diperbarui, 0 tetap" in first.output
     again = runner.invoke(args=["catalogue", "import", path])
     assert "0 layanan MPP baru, 0 diperbarui, 1 tetap" in again.output
     bad = _write(tmp_path, "bad.json", json.dumps(rows + [{**rows[0], "fee": "gratis"}, "x"]))
@@ -152,7 +153,8 @@ def test_unreadable_files_are_refused_plainly(app, runner, tmp_path):
     broken = _write(tmp_path, "broken.json", "{not json")
     result = runner.invoke(args=["catalogue", "import", broken])
     assert result.exit_code == 1 and "tidak terbaca" in result.output
-    assert runner.invoke(args=["catalogue", "import", str(tmp_path / "none.csv")]).exit_code == 2
+    missing = runner.invoke(args=["catalogue", "import", str(tmp_path / "none.csv")])
+    assert missing.exit_code == 2 and "none.csv' does not exist" in missing.output
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
@@ -172,4 +174,5 @@ def test_export_of_one_mpp_lists_its_offerings_only(app, runner):
     assert {r["mpp"] for r in rows} == {"kota-kediri"}
     imigrasi = next(r for r in rows if r["service"] == "paspor-biasa")
     assert imigrasi["hours"] == "1-5 08:00-12:00" and imigrasi["daily_quota"] == "50"
-    assert runner.invoke(args=["catalogue", "export", "--mpp", "atlantis"]).exit_code == 1
+    unknown = runner.invoke(args=["catalogue", "export", "--mpp", "atlantis"])
+    assert unknown.exit_code == 1 and "MPP 'atlantis' tidak dikenal." in unknown.output
