@@ -38,16 +38,21 @@ def _hours(rows):
     return format_hours(catalogue.intervals(rows))
 
 
+def _set_fields(session, obj, fields, values, actor, now, action, key, mpp_id=None,
+                optional=()):
+    """Set the fields from `values` (an empty optional one as NULL) and audit the change."""
+    before = snapshot(obj, fields)
+    for name in fields:
+        setattr(obj, name, (values[name] or None) if name in optional else values[name])
+    session.flush()
+    accounts.audit(session, actor, now, action, key, before, snapshot(obj, fields), mpp_id)
+
+
 # --- a hall ------------------------------------------------------------------------------------
 
 def change_details(session, mpp, values, actor, now):
-    before = snapshot(mpp, DETAIL_FIELDS)
-    for name in DETAIL_FIELDS:
-        setattr(mpp, name, values[name])
-    mpp.email = mpp.email or None
-    session.flush()
-    accounts.audit(session, actor, now, "mpp.details", mpp.slug, before,
-                   snapshot(mpp, DETAIL_FIELDS), mpp.id)
+    _set_fields(session, mpp, DETAIL_FIELDS, values, actor, now, "mpp.details", mpp.slug,
+                mpp.id, optional={"email"})
 
 
 def change_hours(session, mpp, intervals, actor, now):
@@ -222,13 +227,8 @@ def add_agency(session, name, short_name, website, actor, now):
 
 
 def change_agency(session, agency, values, actor, now):
-    before = snapshot(agency, AGENCY_FIELDS)
-    for name in AGENCY_FIELDS:
-        setattr(agency, name, values[name])
-    agency.website = agency.website or None
-    session.flush()
-    accounts.audit(session, actor, now, "agency.update", agency.slug, before,
-                   snapshot(agency, AGENCY_FIELDS))
+    _set_fields(session, agency, AGENCY_FIELDS, values, actor, now, "agency.update",
+                agency.slug, optional={"website"})
 
 
 def add_service(session, agency_id, values, actor, now):

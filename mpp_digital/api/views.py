@@ -82,20 +82,13 @@ def _search_result(service, mpp):
             "mpp": mpp, "url": url}
 
 
-def _bookable(mpp, service):
-    offering = ops.get_offering(db.session, mpp, service)
-    if not offering.bookable:
-        abort(404, message="Layanan ini tidak dapat dipesan secara daring di MPP ini.")
-    return offering
-
-
 @bp.get("/mpps/<mpp>/offerings/<service>/slots")
 @bp.arguments(SlotQuerySchema, location="query", as_kwargs=True)
 @bp.response(200, SlotSchema(many=True))
 @bp.alt_response(404, response="DEFAULT_ERROR")
 def slots(mpp, service, from_=None, to=None):
     """Bookable slots of a service at an MPP, with free seats, day by day."""
-    offering = _bookable(mpp, service)
+    offering = booking_slots.bookable_offering(db.session, mpp, service)
     now = clock.now()
     if booking_slots.missing_days(db.session, offering, now):
         begin_write(db.session)
@@ -177,7 +170,7 @@ def book(data):
         abort(422, message="Idempotency-Key: 1 to 80 characters.")
     begin_write(db.session)            # before any read: nothing loaded expires at BEGIN
     try:
-        offering = _bookable(data["mpp"], data["service"])
+        offering = booking_slots.bookable_offering(db.session, data["mpp"], data["service"])
         if not client.may_book_at(offering.mpp_id):
             abort(403, message="This API client may not book at this MPP.")
         now = clock.now()

@@ -6,16 +6,27 @@ NOTHING, so two processes filling the same day leave one set of slots.
 """
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from ..catalogue.models import Offering
-from ..catalogue.operations import closures_for, offering_hours, public_holiday
+from ..catalogue.operations import closures_for, get_offering, offering_hours, public_holiday
 from ..catalogue.schedule import day_status
 from ..clock import local_day, to_local, utc, zone
+from ..errors import NotFound
 from .availability import day_plan
 from .models import Appointment, AppointmentStatus, Slot, SlotDay
+
+
+def bookable_offering(session, mpp_slug, service_slug):
+    """The offering, when citizens can book it online; NotFound otherwise (the web form and the
+    API answer 404 with the same reason)."""
+    offering = get_offering(session, mpp_slug, service_slug)
+    if not offering.bookable:
+        raise NotFound(_l("Layanan ini tidak dapat dipesan secara daring di MPP ini."))
+    return offering
 
 
 def _insert_ignore(session, model, rows, index_elements):

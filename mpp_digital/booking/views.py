@@ -6,7 +6,6 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from .. import clock
-from ..catalogue import operations as catalogue
 from . import slots
 from ..errors import DomainError
 from ..extensions import begin_write, db, limiter
@@ -20,13 +19,6 @@ from .models import Appointment, Slot
 
 bp = Blueprint("booking", __name__)
 SESSION_KEY = "appointment"
-
-
-def _bookable_offering(slug, service):
-    offering = catalogue.get_offering(db.session, slug, service)
-    if not offering.bookable:
-        abort(404)
-    return offering
 
 
 def _ensure_slots(offering):
@@ -54,7 +46,7 @@ def _slot_choices(offering, slots):
 
 @bp.get("/mpp/<slug>/layanan/<service>/jadwal")
 def days(slug, service):
-    offering = _bookable_offering(slug, service)
+    offering = slots.bookable_offering(db.session, slug, service)
     _ensure_slots(offering)
     return render_template("booking/days.html", offering=offering, mpp=offering.mpp,
                            service=offering.service,
@@ -70,7 +62,7 @@ def _booking_limit():
 def book(slug, service, day):
     if request.method == "POST":
         begin_write(db.session)        # before any read, so that nothing loaded expires
-    offering = _bookable_offering(slug, service)
+    offering = slots.bookable_offering(db.session, slug, service)
     day = _parse_day(day)
     _ensure_slots(offering)
     now = clock.now()
