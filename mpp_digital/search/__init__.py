@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..catalogue.models import Agency, Mpp, Offering, Service
 from .index import SearchIndex
 from .models import CatalogueChange
@@ -60,8 +61,7 @@ def _changed_services(session):
 def _record_catalogue_changes(session, flush_context):
     service_ids = _changed_services(session)
     if service_ids:
-        from .operations import utcnow
-        now = utcnow()
+        now = clock.utc(clock.now())
         session.execute(insert(CatalogueChange),
                         [{"service_id": i, "changed_at": now} for i in sorted(service_ids)])
         session.info["search_changed"] = True

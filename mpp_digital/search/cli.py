@@ -3,11 +3,12 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .. import clock
 from ..errors import DomainError
 from ..extensions import db
 from . import get_index
 from .models import SearchSynonym
-from .operations import add_synonym, forget_thesaurus, utcnow
+from .operations import add_synonym, forget_thesaurus
 
 search_cli = AppGroup("search", help="The search index and the synonym list.")
 
@@ -37,7 +38,7 @@ def list_synonyms():
 def add_synonym_command(terms):
     """Add a group, e.g. "akte, akta, surat lahir"; searches use it within half a minute."""
     try:
-        row = add_synonym(db.session, terms, utcnow())
+        row = add_synonym(db.session, terms, clock.utc(clock.now()))
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     db.session.commit()

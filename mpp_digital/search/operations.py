@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from whoosh.highlight import HtmlFormatter, WholeFragmenter
 from whoosh.scoring import BM25F
 
-from .. import clock, throttle
+from .. import throttle
 from ..catalogue.models import Agency, Mpp, Offering, OnlineMode, Region, Service
 from ..errors import DomainError
 from ..extensions import db
@@ -218,7 +218,3 @@ def most_searched(session, mpp_slug=None, limit=5):
         query = query.where(Service.id.in_(select(Offering.service_id).join(Offering.mpp)
                                            .where(Mpp.slug == mpp_slug)))
     return session.scalars(query).all()
-
-
-def utcnow():
-    return clock.utc(clock.now())

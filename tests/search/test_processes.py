@@ -1,7 +1,7 @@
 """Several processes, one index: writers wait for each other and readers never see a half index."""
 import pytest
 
-from mpp_digital import create_app
+from mpp_digital import clock, create_app
 from mpp_digital.catalogue.import_export import import_rows
 from mpp_digital.extensions import db
 from mpp_digital.search import get_index
@@ -70,7 +70,6 @@ def test_a_change_committed_late_with_an_earlier_id_is_still_applied(app, index)
     """Two transactions: the one with the lower change id commits after the other was applied."""
     from mpp_digital.search.models import CatalogueChange
     from mpp_digital.catalogue.models import Service
-    from mpp_digital.search.operations import utcnow
     from sqlalchemy import select
 
     with app.app_context():
@@ -84,12 +83,12 @@ def test_a_change_committed_late_with_an_earlier_id_is_still_applied(app, index)
             CatalogueChange.id.desc()).limit(1)) or 0
         # …then a later change is applied first…
         db.session.add(CatalogueChange(id=latest + 2, service_id=service_id + 1,
-                                       changed_at=utcnow()))
+                                       changed_at=clock.utc(clock.now())))
         db.session.commit()
         get_index(app).sync(db.session)
         # …and only now the earlier id arrives.
         db.session.add(CatalogueChange(id=latest + 1, service_id=service_id,
-                                       changed_at=utcnow()))
+                                       changed_at=clock.utc(clock.now())))
         db.session.commit()
         db.session.remove()
     assert _slugs(app, "terlambat")[1][:1] == ["paspor-biasa"]

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from mpp_digital import clock
 from mpp_digital.extensions import db
 from mpp_digital.search.analysis import indonesian_analyzer
-from mpp_digital.search.operations import SearchRequest, add_synonym, search, utcnow
+from mpp_digital.search.operations import SearchRequest, add_synonym, search
 
 QUERIES = Path(__file__).with_name("queries.csv")
 
@@ -56,7 +57,7 @@ def test_shipped_synonyms_join_abbreviations_and_colloquial_words(app, index):
 def test_staff_can_add_a_synonym_without_code(app, index):
     assert "pindah-datang" not in _find(app, index, "boyongan")[0]
     with app.app_context():
-        add_synonym(db.session, "boyongan, pindah datang", utcnow())
+        add_synonym(db.session, "boyongan, pindah datang", clock.utc(clock.now()))
         db.session.commit()
     assert _find(app, index, "boyongan")[0][0] == "pindah-datang"
 
