@@ -1,12 +1,13 @@
 """A hall with something in every back-office list: a closure, a clerk, a booking."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
+from mpp_digital import clock
+from mpp_digital.accounts.devices import add_device
 from mpp_digital.accounts.models import Role
 from mpp_digital.booking import operations as booking
 from mpp_digital.booking import slots
-from mpp_digital.accounts.devices import add_device
 from mpp_digital.catalogue.models import Closure, OpeningHours
 from mpp_digital.clock import to_local
 from mpp_digital.extensions import db
@@ -17,11 +18,11 @@ KEY = "kunci-uji"
 
 
 def now():
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 def book(slug, serial, service="paspor-biasa"):
-    """A booking at the first free slot from tomorrow on (the back office works in real time)."""
+    """A booking at the first free slot from tomorrow on."""
     offer = offering(slug, service)
     slots.ensure_slots(db.session, offer, now())
     tomorrow = now() + timedelta(days=1)

@@ -9,7 +9,7 @@ from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot
 from mpp_digital.catalogue.models import Agency, Counter, Mpp, Offering, Queue, Service
 from mpp_digital.extensions import db
 
-from ..factories import login, staff
+from ..factories import NOW, login, staff
 from .helpers import book, first_id, furnish
 
 TABLES = ("mpp", "opening_hours", "closure", "offering", "queue", "counter", "counter_queue",
@@ -197,10 +197,9 @@ def test_saving_hours_after_cancellations_never_fails(app, client, manager):
     that cancelled bookings still name was deleted). Now it saves, twice."""
     with app.app_context():
         from mpp_digital.booking.operations import cancel_appointment
-        from mpp_digital.clock import now
         for serial in (11, 12):
             cancel_appointment(db.session, book("kota-kediri", serial, "kartu-keluarga-baru"),
-                               now())
+                               clock.now())
         db.session.commit()
     for hours in ("1-4 09:00-12:00; 5 09:00-11:00", "1-5 08:00-10:00"):
         response = client.post(f"{H}/jam", data={"h-hours": hours})
@@ -396,7 +395,7 @@ def test_a_manager_keeps_the_hall_open_on_a_cuti_bersama_day(app, client, manage
 
     from mpp_digital.catalogue.models import Closure
     from mpp_digital.catalogue.operations import closures_for
-    day = clock.now().date() + timedelta(days=30)
+    day = NOW.date() + timedelta(days=30)
     with app.app_context():
         closure = Closure(mpp_id=None, starts_on=day, ends_on=day, reason="Cuti bersama uji")
         db.session.add(closure)
