@@ -13,6 +13,7 @@ from ..booking import operations as booking
 from ..catalogue import operations as catalogue
 from ..catalogue.models import Closure, Mpp
 from ..catalogue.schedule import format_hours
+from ..queue import operations as queues
 
 DETAIL_FIELDS = ("name", "address", "phone", "email")
 CLOSURE_FIELDS = ("starts_on", "ends_on", "reason")
@@ -150,6 +151,7 @@ def add_offering(session, mpp, service, actor, now):
 
 def add_queue(session, mpp, letter, name, actor, now):
     queue = catalogue.add_queue(session, mpp, letter, name)
+    queues.bump_hall(session, mpp_id=mpp.id)            # the board lists every line
     accounts.audit(session, actor, now, "queue.add", queue.id, None,
                    snapshot(queue, ("letter", "name")), mpp.id)
     return queue
@@ -164,6 +166,7 @@ def save_counter(session, mpp, counter, number, name, queue_ids, actor, now):
     """A new counter (`counter` not yet saved) or an existing one, with the queues it calls."""
     before = _counter_snapshot(counter) if counter.id else None
     catalogue.set_counter(session, mpp, counter, number, name, queue_ids)
+    queues.bump_hall(session, mpp_id=mpp.id)            # the board names counters by number
     accounts.audit(session, actor, now, "counter.update" if before else "counter.add",
                    counter.id, before, _counter_snapshot(counter), mpp.id)
     return counter

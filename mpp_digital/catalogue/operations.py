@@ -128,6 +128,16 @@ def get_mpp(session, slug):
     return mpp
 
 
+def get_hall(session, slug):
+    """The hall alone, with its region and province (its time zone): for pages that show its
+    name, not its catalogue."""
+    mpp = session.scalar(select(Mpp).where(Mpp.slug == slug).options(
+        selectinload(Mpp.region).selectinload(Region.province)))
+    if mpp is None:
+        raise NotFound(_l("MPP tidak ditemukan."))
+    return mpp
+
+
 def get_offering(session, mpp_slug, service_slug):
     offering = session.scalar(
         select(Offering).join(Offering.mpp).join(Offering.service)

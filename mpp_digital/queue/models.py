@@ -35,6 +35,15 @@ class TicketNumber(db.Model):
     last: Mapped[int]
 
 
+class HallQueueVersion(db.Model):
+    """How many times anything the board or a ticket page shows has changed at one hall: bumped
+    in the same transaction as every ticket event and every change to its lines and counters,
+    so that a poll with a current ETag is answered after one indexed read."""
+    __tablename__ = "hall_queue_version"
+    mpp_id: Mapped[int] = mapped_column(ForeignKey("mpp.id"), primary_key=True)
+    version: Mapped[int]
+
+
 class Ticket(db.Model):
     """One visitor's place in a line, from the kiosk or from a checked-in booking."""
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,10 +18,11 @@ from ..accounts.operations import audit
 from ..booking.models import Appointment, AppointmentStatus
 from ..booking.operations import normalise_code
 from ..clock import local_day, utc
-from ..catalogue.models import Offering, Queue
+from ..catalogue.models import Mpp, Offering, Province, Queue, Region
 from ..errors import DomainError, NotFound
 from ..validation import is_ascii_digits
-from .models import EventKind, Ticket, TicketEvent, TicketNumber, TicketStatus
+from .models import (EventKind, HallQueueVersion, Ticket, TicketEvent, TicketNumber,
+                     TicketStatus)
 from .ordering import Policy, Waiting, order
 
 
@@ -37,6 +38,43 @@ def _event(session, ticket, kind, now, user=None, counter=None, queue_id=None):
     session.add(TicketEvent(ticket_id=ticket.id, kind=kind, at=utc(now),
                             user_id=user.id if user else None,
                             counter_id=counter.id if counter else None, queue_id=queue_id))
+    bump_hall(session, queue_id=ticket.queue_id)
+
+
+def _dialect(session):
+    return {"sqlite": sqlite, "postgresql": postgresql}[session.get_bind().dialect.name]
+
+
+def bump_hall(session, queue_id=None, mpp_id=None):
+    """The hall (of a queue, or by id) changed what its board and ticket pages show: one
+    upsert, in the caller's transaction, so that no poll can see the change without the new
+    version or the new version without the change."""
+    hall = select(Queue.mpp_id).where(Queue.id == queue_id).scalar_subquery() \
+        if mpp_id is None else mpp_id
+    statement = _dialect(session).insert(HallQueueVersion).values(mpp_id=hall, version=1)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["mpp_id"], set_={"version": HallQueueVersion.version + 1}))
+
+
+def hall_version(session, slug):
+    """(mpp_id, timezone, version) of a hall by slug in one indexed read; None for an unknown
+    hall."""
+    return session.execute(
+        select(Mpp.id.label("mpp_id"), Province.timezone,
+               func.coalesce(HallQueueVersion.version, 0).label("version"))
+        .join(Mpp.region).join(Region.province)
+        .outerjoin(HallQueueVersion, HallQueueVersion.mpp_id == Mpp.id)
+        .where(Mpp.slug == slug)).first()
+
+
+def ticket_version(session, token):
+    """(ticket_id, version) of a ticket's hall by the ticket's token in one indexed read."""
+    return session.execute(
+        select(Ticket.id.label("ticket_id"),
+               func.coalesce(HallQueueVersion.version, 0).label("version"))
+        .join(Queue, Queue.id == Ticket.queue_id)
+        .outerjoin(HallQueueVersion, HallQueueVersion.mpp_id == Queue.mpp_id)
+        .where(Ticket.token == token)).first()
 
 
 def _staff(session, user, now, action, ticket, counter=None, after=None):
@@ -49,8 +87,7 @@ def _staff(session, user, now, action, ticket, counter=None, after=None):
 
 def next_number(session, queue_id, day):
     """The next number of a queue's day, in the caller's transaction: no gaps, no duplicates."""
-    dialect = {"sqlite": sqlite, "postgresql": postgresql}[session.get_bind().dialect.name]
-    statement = (dialect.insert(TicketNumber).values(queue_id=queue_id, day=day, last=1)
+    statement = (_dialect(session).insert(TicketNumber).values(queue_id=queue_id, day=day, last=1)
                  .on_conflict_do_update(index_elements=["queue_id", "day"],
                                         set_={"last": TicketNumber.last + 1})
                  .returning(TicketNumber.last))
@@ -251,23 +288,26 @@ def set_counter_open(session, counter, is_open, user, now):
     audit(session, user, now, "counter.open" if is_open else "counter.pause",
           counter.id, {"is_open": before}, {"is_open": is_open},
           mpp_id=counter.mpp_id)
+    bump_hall(session, mpp_id=counter.mpp_id)          # the wait estimates count open counters
 
 
 # --- what the hall and the citizen see ----------------------------------------------------
 
 def service_seconds(session, queue_id, now, sample=30):
-    """Median seconds from call to finish of the queue's recent tickets (events only)."""
-    called = select(TicketEvent.ticket_id, func.max(TicketEvent.at).label("at")).where(
-        TicketEvent.kind == EventKind.CALLED).group_by(TicketEvent.ticket_id).subquery()
-    rows = session.execute(
-        select(called.c.at, TicketEvent.at).join(called, called.c.ticket_id ==
-                                                 TicketEvent.ticket_id)
+    """Median seconds from call to finish of the queue's recent tickets (events only): the
+    last `sample` finished in 14 days, then when each was last called."""
+    finished = dict(session.execute(
+        select(TicketEvent.ticket_id, TicketEvent.at)
         .join(Ticket, Ticket.id == TicketEvent.ticket_id)
         .where(TicketEvent.kind == EventKind.FINISHED, Ticket.queue_id == queue_id,
                TicketEvent.at >= utc(now) - timedelta(days=14))
-        .order_by(TicketEvent.at.desc()).limit(sample)).all()
-    durations = [(finished - called_at).total_seconds() for called_at, finished in rows
-                 if finished >= called_at]
+        .order_by(TicketEvent.at.desc()).limit(sample)).all())
+    called = dict(session.execute(
+        select(TicketEvent.ticket_id, func.max(TicketEvent.at))
+        .where(TicketEvent.kind == EventKind.CALLED, TicketEvent.ticket_id.in_(list(finished)))
+        .group_by(TicketEvent.ticket_id)).all()) if finished else {}
+    durations = [(finished[t] - called[t]).total_seconds() for t in finished
+                 if t in called and finished[t] >= called[t]]
     return statistics.median(durations) if durations else None
 
 
@@ -287,12 +327,11 @@ def ticket_status(session, ticket, now, policy=Policy(), default_service=600):
             "wait_minutes": round(position * per_visit / counters / 60)}
 
 
-def board(session, mpp, now, latest=6):
+def board(session, mpp_id, day, latest=6):
     """The display: the tickets called now, newest first, and how many wait per queue."""
-    day = local_day(mpp, now)
     called = session.scalars(
         select(Ticket).join(Ticket.queue).where(
-            Queue.mpp_id == mpp.id, Ticket.day == day,
+            Queue.mpp_id == mpp_id, Ticket.day == day,
             Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]))
         .options(selectinload(Ticket.issued_queue), selectinload(Ticket.counter))).all()
     last_call = dict(session.execute(
@@ -303,11 +342,13 @@ def board(session, mpp, now, latest=6):
     called.sort(key=lambda t: last_call.get(t.id, 0), reverse=True)
     counts = dict(session.execute(
         select(Ticket.queue_id, func.count(Ticket.id)).join(Ticket.queue)
-        .where(Queue.mpp_id == mpp.id, Ticket.day == day,
+        .where(Queue.mpp_id == mpp_id, Ticket.day == day,
                Ticket.status == TicketStatus.WAITING).group_by(Ticket.queue_id)).all())
+    queues = session.scalars(select(Queue).where(Queue.mpp_id == mpp_id)
+                             .order_by(Queue.letter)).all()
     return {
         "called": [{"ticket": t.display, "counter": t.counter.number,
                     "call": last_call.get(t.id, 0)} for t in called[:latest]],
         "waiting": [{"queue": q.letter, "name": q.name, "count": counts.get(q.id, 0)}
-                    for q in mpp.queues],
+                    for q in queues],
     }

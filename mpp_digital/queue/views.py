@@ -1,6 +1,6 @@
-import hashlib
 import json
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
                    render_template, request, session, url_for)
@@ -17,7 +17,7 @@ from ..accounts.models import DeviceKind
 from ..accounts.operations import can_use_counter
 from ..catalogue import operations as catalogue
 from ..catalogue.models import Counter, Queue
-from ..errors import DomainError
+from ..errors import DomainError, NotFound
 from ..extensions import begin_write, db, limiter
 from ..filters import clock as wall_clock
 from ..filters import tz_abbr
@@ -169,36 +169,60 @@ def ticket_print(token):
                            status_url=url_for(".ticket_status", token=token, _external=True))
 
 
+# The ticket page and the board are polled (every 20 s by each waiting phone, every few seconds
+# by each hall's TV). Their ETags carry the hall's queue version, bumped with every ticket
+# event and every change of its lines and counters, so an unchanged hall answers 304 after one
+# indexed read, before anything else is loaded.
+
+def _revalidated(etag, cache_control, build):
+    """304 when the client holds `etag`, else the response `build()` makes; both carry it."""
+    response = make_response("", 304) if etag in request.if_none_match else build()
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = cache_control
+    return response
+
+
 @bp.get("/tiket/<token>")
 def ticket_status(token):
-    ticket = ops.ticket_by_token(db.session, token)
-    return render_template("queue/status.html", ticket=ticket, mpp=ticket.queue.mpp,
-                           state=ops.ticket_status(db.session, ticket, clock.now(), _policy()),
-                           still=request.args.get("diam") == "1")
+    found = ops.ticket_version(db.session, token)
+    if found is None:
+        raise NotFound(_l("Tiket tidak ditemukan."))
+    now = clock.now()
+    still = request.args.get("diam") == "1"
+    # The wait estimate moves with the clock too: a new ETag at least every minute.
+    etag = f"t{found.ticket_id}-{found.version}-{get_locale()}-{int(still)}-" \
+           f"{int(now.timestamp() // 60)}"
+
+    def page():
+        ticket = ops.ticket_by_token(db.session, token)
+        return make_response(render_template(
+            "queue/status.html", ticket=ticket, mpp=ticket.queue.mpp, still=still,
+            state=ops.ticket_status(db.session, ticket, now, _policy())))
+    return _revalidated(etag, "private, no-cache", page)
 
 
 # --- the board -----------------------------------------------------------------------------
 
 @bp.get("/mpp/<slug>/layar")
 def board(slug):
-    mpp = catalogue.get_mpp(db.session, slug)
-    return render_template("queue/board.html", mpp=mpp,
-                           board=ops.board(db.session, mpp, clock.now()))
+    mpp = catalogue.get_hall(db.session, slug)
+    return render_template("queue/board.html", mpp=mpp, board=ops.board(
+        db.session, mpp.id, clock.local_day(mpp, clock.now())))
 
 
 @bp.get("/mpp/<slug>/layar.json")
 def board_json(slug):
-    mpp = catalogue.get_mpp(db.session, slug)
-    body = json.dumps(ops.board(db.session, mpp, clock.now()), separators=(",", ":"))
-    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
-    if etag in request.if_none_match:
-        response = make_response("", 304)
-    else:
-        response = make_response(body)
+    hall = ops.hall_version(db.session, slug)
+    if hall is None:
+        raise NotFound(_l("MPP tidak ditemukan."))
+    day = clock.now().astimezone(ZoneInfo(hall.timezone)).date()
+
+    def feed():
+        response = make_response(json.dumps(ops.board(db.session, hall.mpp_id, day),
+                                            separators=(",", ":")))
         response.mimetype = "application/json"
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+        return response
+    return _revalidated(f"b{hall.mpp_id}-{hall.version}-{day.isoformat()}", "no-cache", feed)
 
 
 # --- the clerk's console -------------------------------------------------------------------

@@ -9,6 +9,7 @@ from ..booking.models import Appointment
 from ..catalogue.models import Agency, Mpp, Offering, Service
 from ..errors import DomainError
 from ..queue.models import Ticket, TicketStatus
+from ..queue.operations import bump_hall
 from . import ikm
 from .models import ANSWER_COLUMNS, SurveyResponse
 
@@ -60,6 +61,7 @@ def submit(session, ticket, answers, service_id=None, comment=""):
                               comment=(comment or "").strip()[:500],
                               **dict(zip(ANSWER_COLUMNS, answers)))
     session.add(response)
+    bump_hall(session, mpp_id=ticket.queue.mpp_id)     # the ticket page thanks for the rating
     session.flush()
     return response
 

@@ -151,7 +151,8 @@ def test_the_board_shows_the_newest_call_first_and_counts_the_waiting(ctx):
         ops.issue_ticket(db.session, queue(), NOW)
     ops.call_next(db.session, counter_a, clerk, NOW)
     ops.call_next(db.session, counter_b, clerk, NOW + timedelta(seconds=5))
-    state = ops.board(db.session, first_counter().mpp, NOW)
+    hall = first_counter().mpp
+    state = ops.board(db.session, hall.id, local_day(hall, NOW))
     assert [c["ticket"] for c in state["called"]] == ["A-002", "A-001"]
     assert state["waiting"][0] == {"queue": "A", "name": "Disdukcapil", "count": 1}
     assert db.session.scalar(select(func.count(Ticket.id))) == 3

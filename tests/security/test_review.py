@@ -605,7 +605,7 @@ def test_item14_a_500_logs_the_route_not_the_path(app, client, caplog, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(operations, "ticket_by_token", broken)
+    monkeypatch.setattr(operations, "ticket_version", broken)
     with caplog.at_level(logging.ERROR):
         response = client.get(f"/tiket/{token}")
     assert response.status_code == 500
