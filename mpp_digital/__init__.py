@@ -35,11 +35,12 @@ def create_app(test_config=None, instance_path=None):
     _settle_config(app)
 
     from . import cli, errors, filters, i18n, ops, search, throttle
-    from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
+    from .extensions import api, babel, cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
+    cache.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     api.init_app(app)
     limiter.init_app(app)

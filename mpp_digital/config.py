@@ -32,6 +32,17 @@ API_PAGE_SIZE = 100
 
 JSON_SORT_KEYS = False
 
+# Public catalogue pages: how long browsers and proxies may reuse one (then revalidate with its
+# ETag, or serve it stale while they do), and the rendered-page cache (Flask-Caching):
+# SimpleCache in each process by default; with several workers or machines
+# MPP_CACHE_TYPE=RedisCache and MPP_CACHE_REDIS_URL=redis://…/1 share it.
+PUBLIC_MAX_AGE = 60
+PUBLIC_STALE_WHILE_REVALIDATE = 600
+CACHE_TYPE = "SimpleCache"
+CACHE_DEFAULT_TIMEOUT = 3600
+CACHE_KEY_PREFIX = "mpp-page:"
+CACHE_THRESHOLD = 2000
+
 # Booking: limits against hoarding (per NIK, enforced by the database) and per client.
 BOOKING_MAX_ACTIVE_PER_NIK = 3
 RATELIMIT_STORAGE_URI = "memory://"

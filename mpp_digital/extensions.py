@@ -3,6 +3,7 @@ import sqlite3
 from pathlib import Path
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -39,6 +40,8 @@ login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
 login_manager.session_protection = "strong"
 babel = Babel()
+# Rendered public pages (catalogue/caching.py): in-process by default, Redis in production.
+cache = Cache()
 api = Api()
 # Storage from RATELIMIT_STORAGE_URI: memory:// for one process, redis://… for several.
 limiter = Limiter(key_func=get_remote_address)

@@ -273,3 +273,12 @@ class Closure(db.Model):
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="ends_after_starts"),
     )
+
+
+class CatalogueVersion(db.Model):
+    """One number for the whole public catalogue, bumped in the transaction of every change to
+    it (catalogue/versioning.py): pages' ETags and cache keys carry it, so a change committed
+    on one machine is never served stale by another."""
+    __tablename__ = "catalogue_version"
+    id: Mapped[int] = mapped_column(primary_key=True)          # always 1
+    version: Mapped[int]

@@ -5,18 +5,21 @@ from flask_babel import get_locale
 from .. import clock
 from ..extensions import db
 from . import operations as ops
+from .caching import hall_dated_page, hall_page, national_page
 from .forms import RegionSearchForm
 
 bp = Blueprint("catalogue", __name__)
 
 
 @bp.get("/")
+@national_page
 def home():
     return render_template("catalogue/home.html", provinces=ops.list_provinces(db.session),
                            mpps=ops.list_mpps(db.session), form=RegionSearchForm(formdata=None))
 
 
 @bp.get("/wilayah")
+@national_page
 def find_region():
     form = RegionSearchForm(request.args)
     regions = ops.find_regions(db.session, form.q.data) if form.validate() else []
@@ -26,6 +29,7 @@ def find_region():
 
 
 @bp.get("/provinsi/<slug>")
+@national_page
 def province(slug):
     province = ops.get_province(db.session, slug)
     return render_template("catalogue/province.html", province=province,
@@ -33,6 +37,7 @@ def province(slug):
 
 
 @bp.get("/wilayah/<slug>")
+@national_page
 def region(slug):
     region = ops.get_region(db.session, slug)
     if region.mpp:
@@ -42,6 +47,7 @@ def region(slug):
 
 
 @bp.get("/mpp/<slug>")
+@hall_page
 def mpp(slug):
     mpp = ops.get_mpp(db.session, slug)
     language = str(get_locale())
@@ -52,6 +58,7 @@ def mpp(slug):
 
 
 @bp.get("/mpp/<slug>/layanan/<service>")
+@hall_dated_page
 def offering(slug, service):
     offering = ops.get_offering(db.session, slug, service)
     hours = ops.offering_hours(offering)
@@ -64,6 +71,7 @@ def offering(slug, service):
 
 
 @bp.get("/mpp/<slug>/layanan/<service>/persyaratan")
+@national_page
 def checklist(slug, service):
     offering = ops.get_offering(db.session, slug, service)
     return render_template("catalogue/checklist.html", offering=offering, mpp=offering.mpp,
@@ -71,11 +79,13 @@ def checklist(slug, service):
 
 
 @bp.get("/layanan")
+@national_page
 def services():
     return render_template("catalogue/services.html", services=ops.list_services(db.session))
 
 
 @bp.get("/layanan/<slug>")
+@national_page
 def service(slug):
     service = ops.get_service(db.session, slug)
     return render_template("catalogue/service.html", service=service,

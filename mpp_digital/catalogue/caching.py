@@ -1,0 +1,102 @@
+"""Public catalogue pages answer conditional requests and come from a rendered-page cache.
+
+A page's ETag is the catalogue's version (versioning.py), the page's language and, for a hall
+page, the part of the day it shows ("open now" flips at each opening and closing time, and the
+date at midnight in the hall's zone). A client that holds it gets 304; anyone else gets the
+page from the cache under that same key, rendered once per version, language and part of the
+day. Nothing is invalidated: a change makes a new version, and the old keys age out.
+
+Never cached or shared: pages for a signed-in member of staff, a response that sets a cookie
+(a CSRF token in a form, a flashed message read), anything but a 200. The language comes from
+a cookie, so shared caches are told `Vary: Cookie`; residents who never switched language send
+no cookie at all, and those are the pages a proxy can share.
+"""
+from bisect import bisect_right
+from functools import wraps
+
+from flask import current_app, make_response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from .. import clock
+from ..extensions import cache, db
+from . import operations, versioning
+
+_ZONES = {}              # (version, slug) → the hall's time zone
+_DAY_PARTS = {}          # (version, slug, local date) → the day's opening and closing times
+
+
+def _local_now(version, slug):
+    if (version, slug) not in _ZONES:
+        if len(_ZONES) > 5000:
+            _ZONES.clear()
+        _ZONES[(version, slug)] = clock.zone(operations.get_hall(db.session, slug))
+    return clock.now().astimezone(_ZONES[(version, slug)])
+
+
+def _day_part(version, slug):
+    """Which part of its day a hall is in: its local date and how many of today's opening and
+    closing times have passed (loaded once per catalogue version, hall and day)."""
+    local = _local_now(version, slug)
+    key = (version, slug, local.date())
+    if key not in _DAY_PARTS:
+        if len(_DAY_PARTS) > 5000:
+            _DAY_PARTS.clear()
+        today = operations.hall_day(db.session, operations.get_mpp(db.session, slug),
+                                    clock.now(), "id")
+        _DAY_PARTS[key] = sorted(t for span in today.status.spans for t in span)
+    passed = bisect_right(_DAY_PARTS[key], local.time().replace(tzinfo=None))
+    return f"{local.date().isoformat()}.{passed}"
+
+
+def _hall_date(version, slug):
+    return _local_now(version, slug).date().isoformat()
+
+
+def public_page(time_part=None):
+    """A public page with an ETag and the page cache; `time_part(version, slug)` adds what of
+    the clock the page shows (see _day_part and _hall_date)."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(**kwargs):
+            if current_user.is_authenticated:
+                response = make_response(view(**kwargs))
+                response.headers["Cache-Control"] = "private, no-cache"
+                return response
+            version = versioning.current(db.session)
+            parts = [f"c{version}", str(get_locale())]
+            if time_part is not None:
+                parts.append(time_part(version, kwargs["slug"]))
+            etag = "-".join(parts)
+            if etag in request.if_none_match:
+                response = make_response("", 304)
+            else:
+                response = _rendered(f"{request.full_path}|{etag}", view, kwargs)
+            if response.status_code in (200, 304):
+                response.set_etag(etag)
+                response.headers["Cache-Control"] = (
+                    f"public, max-age={current_app.config['PUBLIC_MAX_AGE']}, "
+                    "stale-while-revalidate="
+                    f"{current_app.config['PUBLIC_STALE_WHILE_REVALIDATE']}")
+                response.vary.add("Cookie")
+            return response
+        return wrapped
+    return decorator
+
+
+def _rendered(key, view, kwargs):
+    body = cache.get(key)
+    if body is not None:
+        response = make_response(body)
+        response.mimetype = "text/html"
+        return response
+    response = make_response(view(**kwargs))
+    if response.status_code == 200 and not response.headers.get("Set-Cookie") \
+            and not session.modified and response.mimetype == "text/html":
+        cache.set(key, response.get_data())
+    return response
+
+
+hall_page = public_page(_day_part)
+hall_dated_page = public_page(_hall_date)
+national_page = public_page()

@@ -1,0 +1,36 @@
+"""The catalogue's version: every flush that adds, changes or removes a hall, an agency, a
+service, an offering, opening hours, a closure, a line or a counter bumps one counter in the
+same transaction. Public pages build their ETags and cache keys from it
+(catalogue/caching.py), so no invalidation message is ever needed."""
+from itertools import chain
+
+from sqlalchemy import event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from .models import (Agency, CatalogueVersion, Closure, Counter, Mpp, Offering, OpeningHours,
+                     Province, Queue, Region, Service)
+
+VERSIONED = (Agency, Closure, Counter, Mpp, Offering, OpeningHours, Province, Queue, Region,
+             Service)
+
+
+def current(session):
+    """The catalogue's version now (0 before its first change)."""
+    return session.scalar(select(CatalogueVersion.version).where(CatalogueVersion.id == 1)) or 0
+
+
+def bump(session):
+    dialect = {"sqlite": sqlite, "postgresql": postgresql}[session.get_bind().dialect.name]
+    session.execute(dialect.insert(CatalogueVersion).values(id=1, version=1)
+                    .on_conflict_do_update(index_elements=["id"],
+                                           set_={"version": CatalogueVersion.version + 1}))
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_on_catalogue_changes(session, flush_context):
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, VERSIONED) and (obj not in session.dirty
+                                           or session.is_modified(obj)):
+            bump(session)
+            return

@@ -1,0 +1,113 @@
+"""Public catalogue pages: 304 for a page a phone has seen, a rendered-page cache keyed by the
+catalogue's version, and nothing personal or staff-only ever cached."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from mpp_digital import create_app
+from mpp_digital.accounts.models import Role
+from mpp_digital.extensions import cache, db
+
+from ..conftest import BASE_CONFIG
+from ..factories import mpp
+
+HALL = "/mpp/kota-kediri"
+MONDAY_0759_WIB = datetime(2027, 1, 4, 0, 59, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(app):
+    app.config["CLOCK"] = MONDAY_0759_WIB + timedelta(hours=2)        # 09.59 WIB, open
+
+
+def _rename(app, name):
+    """A change to the catalogue, committed as the back office commits it."""
+    with app.app_context():
+        mpp("kota-kediri").name = name
+        db.session.commit()
+
+
+def _cached_paths(app):
+    """The keys of the pages the app's cache (an in-process SimpleCache in tests) holds."""
+    with app.app_context():
+        return list(cache.cache._cache)
+
+
+def test_a_page_seen_before_is_304_until_the_catalogue_changes(app, client):
+    first = client.get(HALL)
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == \
+        "public, max-age=60, stale-while-revalidate=600"
+    assert "Cookie" in first.headers["Vary"] and "Set-Cookie" not in first.headers
+    etag = first.headers["ETag"]
+    again = client.get(HALL, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b"" and again.headers["ETag"] == etag
+    _rename(app, "MPP Kota Kediri Baru")
+    changed = client.get(HALL, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert "MPP Kota Kediri Baru" in changed.get_data(as_text=True)
+
+
+def test_a_change_on_one_machine_is_never_served_stale_by_another(app, client, tmp_path):
+    other = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI":
+                        app.config["SQLALCHEMY_DATABASE_URI"], "CLOCK": app.config["CLOCK"]},
+                       instance_path=str(tmp_path / "other"))
+    other_client = other.test_client()
+    seen = other_client.get(HALL)                            # machine B renders and caches it
+    assert seen.status_code == 200 and _cached_paths(other)
+    _rename(app, "MPP Kota Kediri (diubah di mesin A)")      # machine A changes the hall
+    fresh = other_client.get(HALL)
+    assert "MPP Kota Kediri (diubah di mesin A)" in fresh.get_data(as_text=True)
+    assert other_client.get(HALL, headers={"If-None-Match": seen.headers["ETag"]}) \
+        .status_code == 200                                  # and no stale 304
+    with other.app_context():
+        db.engine.dispose()
+
+
+def test_the_second_visitor_gets_the_page_from_the_cache(app, client):
+    body = client.get(HALL).get_data()
+    assert any(HALL in key for key in _cached_paths(app))
+    with app.app_context():
+        from sqlalchemy import event
+        statements = []
+
+        def record(conn, cursor, statement, *args):
+            if statement.strip().upper() != "BEGIN":
+                statements.append(statement)
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert app.test_client().get(HALL).get_data() == body
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    assert len(statements) == 1, statements                 # the catalogue's version
+
+
+def test_open_now_flips_at_opening_time_and_the_etag_with_it(app, client):
+    app.config["CLOCK"] = MONDAY_0759_WIB
+    before = client.get(HALL)
+    assert "sedang tutup" in before.get_data(as_text=True)
+    app.config["CLOCK"] = MONDAY_0759_WIB + timedelta(minutes=1)            # 08.00 WIB
+    opened = client.get(HALL, headers={"If-None-Match": before.headers["ETag"]})
+    assert opened.status_code == 200 and "sedang buka" in opened.get_data(as_text=True)
+    app.config["CLOCK"] = MONDAY_0759_WIB + timedelta(minutes=45)
+    assert client.get(HALL, headers={"If-None-Match": opened.headers["ETag"]}).status_code == 304
+
+
+def test_each_language_is_its_own_page(app, client):
+    indonesian = client.get(HALL)
+    client.set_cookie("bahasa", "en", domain="localhost")
+    english = client.get(HALL, headers={"If-None-Match": indonesian.headers["ETag"]})
+    assert english.status_code == 200 and english.headers["ETag"] != indonesian.headers["ETag"]
+    assert "Right now" in english.get_data(as_text=True)
+
+
+def test_staff_and_booking_pages_are_never_cached(app, client, login_as):
+    client.get("/mpp/kota-kediri/layanan/kartu-keluarga-baru/jadwal")
+    login_as(Role.MPP_MANAGER)
+    staff_view = client.get(HALL)
+    assert staff_view.status_code == 200
+    assert staff_view.headers["Cache-Control"] == "private, no-cache"
+    assert "ETag" not in staff_view.headers
+    assert client.get("/staf/kelola/mpp/kota-kediri").headers["Cache-Control"] == "no-store"
+    assert not [key for key in _cached_paths(app)
+                if "/staf" in key or "/jadwal" in key or "/janji" in key]
