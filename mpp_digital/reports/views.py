@@ -11,6 +11,7 @@ from sqlalchemy import select
 from .. import clock
 from ..admin import access
 from ..catalogue import operations as catalogue
+from ..catalogue.caching import hall_dated_page
 from ..catalogue.models import Mpp
 from ..extensions import db
 from ..survey import operations as survey
@@ -148,11 +149,12 @@ def export(kind):
 # --- public ----------------------------------------------------------------------------------
 
 @bp.get("/mpp/<slug>/waktu-tunggu")
+@hall_dated_page           # from complete days only: the same page all day, rendered once
 def best_time(slug):
     mpp = catalogue.get_mpp(db.session, slug)
     today = clock.local_day(mpp, clock.now())
     lines, since = ops.best_times(db.session, mpp, today)
-    index, index_since = survey.latest_index(db.session, mpp.id, today)
+    index, index_since, index_until = survey.latest_index(db.session, mpp.id, today)
     return render_template("reports/best_time.html", mpp=mpp, lines=lines, since=since,
                            today=today, index=index, index_since=index_since,
-                           grade_words=GRADE_WORDS, minutes=_minutes)
+                           index_until=index_until, grade_words=GRADE_WORDS, minutes=_minutes)

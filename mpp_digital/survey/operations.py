@@ -108,9 +108,12 @@ def index_by(session, dimension, **scope):
 
 
 def latest_index(session, mpp_id, today, days=365):
-    """The IKM of the last `days` days at one hall (what the transparency page shows)."""
-    start = date.fromordinal(today.toordinal() - days + 1)
-    return index_of(session, mpp_id=mpp_id, start=start, end=today), start
+    """The IKM of the `days` days up to yesterday at one hall (what the public "when to come"
+    page shows): complete days only, so that the page is the same all day and can be cached
+    for the day. Returns (index, first day, last day)."""
+    start = date.fromordinal(today.toordinal() - days)
+    end = date.fromordinal(today.toordinal() - 1)
+    return index_of(session, mpp_id=mpp_id, start=start, end=end), start, end
 
 
 def comments(session, limit=50, **scope):

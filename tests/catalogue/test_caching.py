@@ -111,3 +111,16 @@ def test_staff_and_booking_pages_are_never_cached(app, client, login_as):
     assert client.get("/staf/kelola/mpp/kota-kediri").headers["Cache-Control"] == "no-store"
     assert not [key for key in _cached_paths(app)
                 if "/staf" in key or "/jadwal" in key or "/janji" in key]
+
+
+def test_when_to_come_is_computed_once_a_day(app, client):
+    """It reads eight weeks of visits up to yesterday: the same page all day, from the cache
+    after the first visitor, and computed afresh the next day."""
+    page = "/mpp/kota-kediri/waktu-tunggu"
+    first = client.get(page)
+    assert first.status_code == 200 and "Kapan sebaiknya datang?" in first.get_data(as_text=True)
+    assert any(page in key for key in _cached_paths(app))
+    later = client.get(page, headers={"If-None-Match": first.headers["ETag"]})
+    assert later.status_code == 304
+    app.config["CLOCK"] += timedelta(days=1)
+    assert client.get(page, headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
