@@ -13,6 +13,7 @@ import http.client
 import tempfile
 import threading
 import time
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -178,6 +179,37 @@ def main():
             site.stop()
             with app.app_context():
                 db.engine.dispose()
+        cold_routes(url, env, bare_rate, token, args)
+
+
+CACHED = ("home /", "hall page", "service at a hall", "national service",
+          "when to come (waktu-tunggu)")
+
+
+def cold_routes(url, env, bare_rate, token, args):
+    """The cached pages again with the page cache off (NullCache): what the first visitor after
+    a change, or a page nobody asked for yet, costs."""
+    cold_env = {**env, "MPP_CACHE_TYPE": "NullCache", "PYTHONWARNINGS": "ignore::UserWarning"}
+    warnings.filterwarnings("ignore", message="Flask-Caching: CACHE_TYPE is set to NullCache")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench" * 8,
+                      "NIK_HMAC_KEY": "bench" * 8, "RATELIMIT_ENABLED": False,
+                      "CACHE_TYPE": "NullCache",
+                      "SEARCH_INDEX_DIR": env["MPP_SEARCH_INDEX_DIR"]})
+    site = Gunicorn("mpp_digital:create_app()", cold_env, workers=args.workers)
+    try:
+        for label, path, _ in routes(token):
+            if label not in CACHED:
+                continue
+            rate, statuses = hammer(site.port, path, {}, args.clients, args.seconds)
+            cpu, sql, _ = in_process(app, path, {})
+            answers = "/".join(str(s) for s in sorted(statuses, key=str))
+            print(f"| {label + ', cold (no page cache)':<44} | {rate:7,.0f} | "
+                  f"{rate / bare_rate:7.1%} | {cpu:10.2f} | {sql:7d} | {answers:>6} |",
+                  flush=True)
+    finally:
+        site.stop()
+        with app.app_context():
+            db.engine.dispose()
 
 
 if __name__ == "__main__":
