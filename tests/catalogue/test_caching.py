@@ -48,14 +48,18 @@ def test_a_page_seen_before_is_304_until_the_catalogue_changes(app, client):
     assert "MPP Kota Kediri Baru" in changed.get_data(as_text=True)
 
 
-def test_a_change_on_one_machine_is_never_served_stale_by_another(app, client, tmp_path):
+def test_a_change_on_one_machine_is_never_served_stale_by_another(app, login_as, tmp_path):
     other = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI":
                         app.config["SQLALCHEMY_DATABASE_URI"], "CLOCK": app.config["CLOCK"]},
                        instance_path=str(tmp_path / "other"))
     other_client = other.test_client()
     seen = other_client.get(HALL)                            # machine B renders and caches it
     assert seen.status_code == 200 and _cached_paths(other)
-    _rename(app, "MPP Kota Kediri (diubah di mesin A)")      # machine A changes the hall
+    manager = login_as(Role.MPP_MANAGER)                     # machine A: the back office
+    saved = manager.post("/staf/kelola/mpp/kota-kediri/detail", data={
+        "d-name": "MPP Kota Kediri (diubah di mesin A)", "d-address": "Jl. Basuki Rahmat 15",
+        "d-phone": "(0354) 682955", "d-email": ""})
+    assert saved.status_code == 302
     fresh = other_client.get(HALL)
     assert "MPP Kota Kediri (diubah di mesin A)" in fresh.get_data(as_text=True)
     assert other_client.get(HALL, headers={"If-None-Match": seen.headers["ETag"]}) \
