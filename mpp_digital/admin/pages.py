@@ -37,7 +37,11 @@ def submit(form, redraw, operation, message, endpoint, field=None, **values):
             result = operation(current_user, clock.now())
         except DomainError as refused:
             db.session.rollback()
-            form[getattr(refused, "field", None) or field].errors.append(refused.message)
+            target = getattr(refused, "field", None) or field
+            if target:
+                form[target].errors.append(refused.message)
+            else:
+                flash(refused.message, "error")
         else:
             return done(message, endpoint, **{
                 name: value(result) if callable(value) else value

@@ -176,7 +176,9 @@ def ticket_print(token):
 
 def _revalidated(etag, cache_control, build):
     """304 when the client holds `etag`, else the response `build()` makes; both carry it."""
-    response = make_response("", 304) if etag in request.if_none_match else build()
+    # Weak comparison, as RFC 9110 has it for If-None-Match: a proxy that compresses the answer
+    # sends the ETag back weakened (W/"…").
+    response = make_response("", 304) if request.if_none_match.contains_weak(etag) else build()
     response.set_etag(etag)
     response.headers["Cache-Control"] = cache_control
     return response

@@ -132,3 +132,10 @@ def test_control_without_the_version_bump_a_call_would_stay_hidden(app, client, 
     etag = client.get(BOARD).headers["ETag"]
     _call_next(app)
     assert client.get(BOARD, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_a_weakened_etag_from_a_compressing_proxy_still_revalidates(app, client):
+    etag = client.get(BOARD).headers["ETag"]
+    assert client.get(BOARD, headers={"If-None-Match": f"W/{etag}"}).status_code == 304
+    assert client.get("/mpp/kota-kediri", headers={
+        "If-None-Match": "W/" + client.get("/mpp/kota-kediri").headers["ETag"]}).status_code == 304
