@@ -12,7 +12,7 @@ from datetime import timedelta, timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.operations import audit
 from ..booking.models import Appointment, AppointmentStatus
@@ -157,9 +157,10 @@ def check_in(session, mpp, code, last4, now, before=timedelta(minutes=30),
 
 
 def ticket_by_token(session, token):
+    """The ticket with its lines, hall and counter, in one statement (the page is polled)."""
     ticket = session.scalar(select(Ticket).where(Ticket.token == token).options(
-        selectinload(Ticket.issued_queue), selectinload(Ticket.queue).selectinload(Queue.mpp),
-        selectinload(Ticket.counter)))
+        joinedload(Ticket.issued_queue), joinedload(Ticket.queue).joinedload(Queue.mpp),
+        joinedload(Ticket.counter)))
     if ticket is None:
         raise NotFound(_l("Tiket tidak ditemukan."))
     return ticket
@@ -319,7 +320,10 @@ def ticket_status(session, ticket, now, policy=Policy(), default_service=600):
     """Position in line and the estimated wait, from recent service times and open counters."""
     if ticket.status != TicketStatus.WAITING:
         return {"position": 0, "wait_minutes": 0}
-    line = in_order(waiting(session, [ticket.queue_id], ticket.day), now, policy)
+    line = order([Waiting(*row) for row in session.execute(
+        select(Ticket.id, Ticket.arrived_at, Ticket.priority, Ticket.due_at)
+        .where(Ticket.queue_id == ticket.queue_id, Ticket.day == ticket.day,
+               Ticket.status == TicketStatus.WAITING))], utc(now), policy)
     position = next(i for i, t in enumerate(line, 1) if t.id == ticket.id)
     per_visit = service_seconds(session, ticket.queue_id, now) or default_service
     counters = max(1, open_counters(session, ticket.queue))
