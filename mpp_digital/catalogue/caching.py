@@ -72,7 +72,10 @@ def public_page(time_part=None):
                 response = make_response("", 304)
             else:
                 response = _rendered(f"{request.full_path}|{etag}", view, kwargs)
-            if response.status_code in (200, 304):
+            if session.modified or response.headers.get("Set-Cookie"):
+                # A flashed message read, a token stored: this answer is one person's.
+                response.headers["Cache-Control"] = "private, no-cache"
+            elif response.status_code in (200, 304):
                 response.set_etag(etag)
                 response.headers["Cache-Control"] = (
                     f"public, max-age={current_app.config['PUBLIC_MAX_AGE']}, "

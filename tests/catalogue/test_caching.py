@@ -128,3 +128,17 @@ def test_when_to_come_is_computed_once_a_day(app, client):
     assert later.status_code == 304
     app.config["CLOCK"] += timedelta(days=1)
     assert client.get(page, headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+
+
+def test_a_page_that_touches_the_session_is_neither_shared_nor_kept(app, client):
+    """A flashed message shown on a catalogue page makes that answer one person's."""
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Bahasa diganti.")]
+    personal = client.get("/layanan/paspor-biasa")
+    assert "Bahasa diganti." in personal.get_data(as_text=True)
+    assert personal.headers["Cache-Control"] == "private, no-cache"
+    assert "ETag" not in personal.headers
+    assert not any("/layanan/paspor-biasa" in key for key in _cached_paths(app))
+    shared = client.get("/layanan/paspor-biasa")
+    assert "Bahasa diganti." not in shared.get_data(as_text=True)
+    assert shared.headers["Cache-Control"].startswith("public")
