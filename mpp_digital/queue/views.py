@@ -111,14 +111,14 @@ def _closed_message(mpp, now):
 
 @bp.get("/mpp/<slug>/kiosk")
 def kiosk(slug):
-    return _kiosk(catalogue.get_mpp(db.session, slug))
+    return _kiosk(catalogue.get_hall(db.session, slug))
 
 
 @bp.post("/mpp/<slug>/kiosk/ambil")
 @limiter.limit(_hall_limit, key_func=_hall_key, deduct_when=_issued)
 @limiter.limit(_device_limit, key_func=_issuer_key, deduct_when=_issued)
 def take_ticket(slug):
-    mpp = catalogue.get_mpp(db.session, slug)
+    mpp = catalogue.get_hall(db.session, slug)
     if not _may_issue(mpp):
         return _kiosk(mpp, status=403)          # decided before the write lock is taken
     begin_write(db.session)
@@ -139,7 +139,7 @@ def take_ticket(slug):
 @limiter.limit(_check_in_limit, key_func=_issuer_key)
 def check_in(slug):
     begin_write(db.session)
-    mpp = catalogue.get_mpp(db.session, slug)
+    mpp = catalogue.get_hall(db.session, slug)
     form = CheckInForm(prefix="c")
     if not form.validate_on_submit():
         return _kiosk(mpp, check_in_form=form, status=422)

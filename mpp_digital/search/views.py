@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 def results():
     form = SearchForm(request.args)
     form.set_choices(catalogue.list_provinces_only(db.session), catalogue.list_agencies(db.session))
-    mpp = catalogue.get_mpp(db.session, form.mpp.data) if form.mpp.data else None
+    mpp = catalogue.get_hall(db.session, form.mpp.data) if form.mpp.data else None
     outcome = None
     if "q" in request.args and form.validate():
         outcome = ops.search(get_index(), db.session, _request_from(form), str(get_locale()))

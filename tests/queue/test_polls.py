@@ -139,3 +139,23 @@ def test_a_weakened_etag_from_a_compressing_proxy_still_revalidates(app, client)
     assert client.get(BOARD, headers={"If-None-Match": f"W/{etag}"}).status_code == 304
     assert client.get("/mpp/kota-kediri", headers={
         "If-None-Match": "W/" + client.get("/mpp/kota-kediri").headers["ETag"]}).status_code == 304
+
+
+@pytest.mark.parametrize("path", [
+    "/mpp/kota-kediri/layar", BOARD, "/mpp/kota-kediri/kiosk",
+    "/mpp/kota-kediri/layanan/kartu-keluarga-baru/jadwal", "/cari?q=ktp&mpp=kota-kediri"])
+def test_the_busy_pages_never_load_a_halls_whole_catalogue(app, client, monkeypatch, path):
+    from mpp_digital.catalogue import operations as catalogue
+
+    def whole_catalogue(*args, **kwargs):
+        raise AssertionError("catalogue.get_mpp loaded the hall's whole catalogue")
+
+    monkeypatch.setattr(catalogue, "get_mpp", whole_catalogue)
+    assert client.get(path).status_code == 200
+
+
+def test_the_ticket_page_never_loads_the_halls_whole_catalogue(app, client, monkeypatch):
+    token, _ = _issue(app)
+    from mpp_digital.catalogue import operations as catalogue
+    monkeypatch.setattr(catalogue, "get_mpp", lambda *a, **k: pytest.fail("get_mpp"))
+    assert client.get(f"/tiket/{token}").status_code == 200
