@@ -12,6 +12,7 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import Enum, MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session
 
@@ -34,6 +35,15 @@ def enum_column(cls, name):
     """A portable enum column type: VARCHAR + CHECK, storing the members' values."""
     return Enum(cls, name=name, native_enum=False, create_constraint=True, length=20,
                 values_callable=lambda members: [m.value for m in members], validate_strings=True)
+
+
+def upsert(session, model):
+    """INSERT … ON CONFLICT (upsert or ignore) for `model`, in the session's database: the
+    guarded counters and idempotent inserts are written this way on SQLite and PostgreSQL."""
+    dialect = {"sqlite": sqlite, "postgresql": postgresql}[session.get_bind().dialect.name]
+    return dialect.insert(model)
+
+
 migrate = Migrate(directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()

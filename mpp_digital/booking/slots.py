@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from ..catalogue.models import Offering
@@ -16,6 +15,7 @@ from ..catalogue.operations import closures_for, get_offering, offering_hours, p
 from ..catalogue.schedule import day_status
 from ..clock import local_day, to_local, utc, zone
 from ..errors import NotFound
+from ..extensions import upsert
 from .availability import day_plan
 from .models import Appointment, AppointmentStatus, Slot, SlotDay
 
@@ -33,8 +33,7 @@ def _insert_ignore(session, model, rows, index_elements):
     """INSERT … ON CONFLICT DO NOTHING: another process may be generating the same day."""
     if not rows:
         return
-    dialect = {"sqlite": sqlite, "postgresql": postgresql}[session.get_bind().dialect.name]
-    session.execute(dialect.insert(model).values(rows)
+    session.execute(upsert(session, model).values(rows)
                     .on_conflict_do_nothing(index_elements=index_elements))
 
 

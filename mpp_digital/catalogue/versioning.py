@@ -5,9 +5,9 @@ same transaction. Public pages build their ETags and cache keys from it
 from itertools import chain
 
 from sqlalchemy import event, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ..extensions import upsert
 from .models import (Agency, CatalogueVersion, Closure, Counter, Mpp, Offering, OpeningHours,
                      Province, Queue, Region, Service)
 
@@ -21,8 +21,7 @@ def current(session):
 
 
 def bump(session):
-    dialect = {"sqlite": sqlite, "postgresql": postgresql}[session.get_bind().dialect.name]
-    session.execute(dialect.insert(CatalogueVersion).values(id=1, version=1)
+    session.execute(upsert(session, CatalogueVersion).values(id=1, version=1)
                     .on_conflict_do_update(index_elements=["id"],
                                            set_={"version": CatalogueVersion.version + 1}))
 

@@ -11,7 +11,6 @@ from datetime import timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.operations import audit
@@ -20,6 +19,7 @@ from ..booking.operations import normalise_code
 from ..clock import local_day, utc
 from ..catalogue.models import Mpp, Offering, Province, Queue, Region
 from ..errors import DomainError, NotFound
+from ..extensions import upsert
 from ..validation import is_ascii_digits
 from .models import (EventKind, HallQueueVersion, Ticket, TicketEvent, TicketNumber,
                      TicketStatus)
@@ -41,17 +41,13 @@ def _event(session, ticket, kind, now, user=None, counter=None, queue_id=None):
     bump_hall(session, queue_id=ticket.queue_id)
 
 
-def _dialect(session):
-    return {"sqlite": sqlite, "postgresql": postgresql}[session.get_bind().dialect.name]
-
-
 def bump_hall(session, queue_id=None, mpp_id=None):
     """The hall (of a queue, or by id) changed what its board and ticket pages show: one
     upsert, in the caller's transaction, so that no poll can see the change without the new
     version or the new version without the change."""
     hall = select(Queue.mpp_id).where(Queue.id == queue_id).scalar_subquery() \
         if mpp_id is None else mpp_id
-    statement = _dialect(session).insert(HallQueueVersion).values(mpp_id=hall, version=1)
+    statement = upsert(session, HallQueueVersion).values(mpp_id=hall, version=1)
     session.execute(statement.on_conflict_do_update(
         index_elements=["mpp_id"], set_={"version": HallQueueVersion.version + 1}))
 
@@ -87,7 +83,7 @@ def _staff(session, user, now, action, ticket, counter=None, after=None):
 
 def next_number(session, queue_id, day):
     """The next number of a queue's day, in the caller's transaction: no gaps, no duplicates."""
-    statement = (_dialect(session).insert(TicketNumber).values(queue_id=queue_id, day=day, last=1)
+    statement = (upsert(session, TicketNumber).values(queue_id=queue_id, day=day, last=1)
                  .on_conflict_do_update(index_elements=["queue_id", "day"],
                                         set_={"last": TicketNumber.last + 1})
                  .returning(TicketNumber.last))

@@ -6,14 +6,13 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from whoosh.highlight import HtmlFormatter, WholeFragmenter
 from whoosh.scoring import BM25F
 
 from .. import throttle
 from ..catalogue.models import Agency, Mpp, Offering, OnlineMode, Region, Service
 from ..errors import DomainError
-from ..extensions import db
+from ..extensions import db, upsert
 from .analysis import words
 from .models import SearchSynonym, SearchTally
 from .query import Thesaurus, build_query, parse_synonym_lines, rank, shipped_synonyms
@@ -203,10 +202,7 @@ def first_search_today(client, text, per_client):
 
 def count_search(session, service_id):
     """One more search answered first by this service (no query text is kept)."""
-    dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(session.get_bind().dialect.name)
-    if dialect is None:
-        return
-    statement = dialect.insert(SearchTally).values(service_id=service_id, hits=1)
+    statement = upsert(session, SearchTally).values(service_id=service_id, hits=1)
     session.execute(statement.on_conflict_do_update(
         index_elements=[SearchTally.service_id], set_={"hits": SearchTally.hits + 1}))
 
