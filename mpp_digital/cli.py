@@ -32,6 +32,7 @@ def init_command(demo):
     """Write instance/config.py secrets, migrate, load the regions, build the search index."""
     from .catalogue.demo import load_demo
     from .catalogue.operations import load_regions
+    from .reports import rollup
     from .search import get_index
 
     if demo and current_app.config["ENV_NAME"] == "production":
@@ -49,6 +50,7 @@ def init_command(demo):
         click.echo(f"Demo: {result.created} offerings added, {result.unchanged} already there.")
         visits = demo_history(clock.now().date())
         click.echo(f"Demo history: {visits} past visits (8 weeks) for the reports.")
+        rollup.catch_up(db.session, clock.now())
         password, admin_password = secrets.token_urlsafe(12), secrets.token_urlsafe(12)
         accounts = demo_accounts(password, admin_password)
         click.echo(f"Demo national admin: {ADMIN_EMAIL} with the password {admin_password}")
@@ -133,9 +135,11 @@ def init_app(app):
     from .api.cli import api_clients_cli
     from .booking.cli import booking_cli
     from .catalogue.cli import catalogue_cli
+    from .reports.cli import reports_cli
 
     app.cli.add_command(init_command)
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(booking_cli)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(api_clients_cli)
+    app.cli.add_command(reports_cli)

@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 from ..catalogue.models import Agency, Offering, Service
 from ..catalogue.operations import closures_for, intervals, public_holiday
 from ..catalogue.schedule import day_status
+from ..reports import rollup
 from .models import EventKind, Ticket, TicketEvent, TicketNumber, TicketStatus
 
 # Share of visitors by agency (slug) and typical minutes at the counter.
@@ -152,6 +153,7 @@ def write(session, mpp, visits, rng):
     session.execute(insert(TicketEvent).execution_options(render_nulls=True), events)
     session.execute(insert(TicketNumber), [
         {"queue_id": q, "day": d, "last": last} for (q, d), last in numbers.items()])
+    rollup.forget(session, mpp.id, min(days))     # those days are to be rolled up again
     return list(zip(ids, ordered))
 
 

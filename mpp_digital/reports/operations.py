@@ -1,62 +1,13 @@
-"""A hall's month (or any period) from its ticket events; the public "best time to come"."""
+"""A hall's month (or any period), every hall's year, and the public "best time to come",
+all added up from the daily rollup (reports/rollup.py)."""
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
-from sqlalchemy import case, func, select
-
-from ..catalogue.models import Mpp, Province, Queue, Region
+from ..catalogue.models import Mpp, Queue
 from ..catalogue.operations import offering_hours
-from ..queue.models import EventKind, Ticket, TicketEvent, TicketStatus
 from ..survey import operations as survey
-from .stats import Summary, grouped, summarise
-
-
-@dataclass(frozen=True)
-class Visit:
-    """One ticket as the statistics see it; times in seconds."""
-    mpp_id: int
-    queue_id: int           # the line that gave the number
-    day: date
-    weekday: int            # ISO: 1 is Monday
-    hour: int               # local hour of arrival
-    booked: bool            # came with a booking (checked in at the kiosk)
-    no_show: bool
-    wait: float | None      # arrival → first call
-    service: float | None   # start of service (or the call, if never started) → finished
-
-
-def visits(session, start, end, mpp_ids=None):
-    """Every ticket of the period (local days, inclusive), at the given halls or at all."""
-    called = func.min(case((TicketEvent.kind == EventKind.CALLED, TicketEvent.at)))
-    started = func.min(case((TicketEvent.kind == EventKind.STARTED, TicketEvent.at)))
-    finished = func.max(case((TicketEvent.kind == EventKind.FINISHED, TicketEvent.at)))
-    halls = (select(Queue.id, Queue.mpp_id, Province.timezone).join(Queue.mpp)
-             .join(Mpp.region).join(Region.province))
-    if mpp_ids is not None:
-        halls = halls.where(Queue.mpp_id.in_(mpp_ids))
-    line_of = {queue_id: (mpp_id, ZoneInfo(tz)) for queue_id, mpp_id, tz in session.execute(halls)}
-    if not line_of:
-        return []
-    query = (select(Ticket.issued_queue_id, Ticket.day, Ticket.arrived_at,
-                    Ticket.due_at.is_not(None), Ticket.status, called, started, finished)
-             .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-             .where(Ticket.day.between(start, end))
-             .group_by(Ticket.id))
-    if mpp_ids is not None:
-        query = query.where(Ticket.issued_queue_id.in_(list(line_of)))
-    result = []
-    for queue_id, day, arrived, booked, status, called_at, started_at, finished_at in \
-            session.execute(query).yield_per(20_000):
-        mpp_id, zone = line_of[queue_id]
-        local = arrived.replace(tzinfo=timezone.utc).astimezone(zone)
-        began = started_at or called_at
-        result.append(Visit(
-            mpp_id, queue_id, day, day.isoweekday(), local.hour, bool(booked),
-            status == TicketStatus.NO_SHOW,
-            (called_at - arrived).total_seconds() if called_at else None,
-            (finished_at - began).total_seconds() if finished_at and began else None))
-    return result
+from .rollup import line_days
+from .stats import Summary, Tally, summaries
 
 
 @dataclass
@@ -76,15 +27,26 @@ class Report:
         return [(day, self.by_day.get(day, Summary())) for day in self.days]
 
 
+def _add(tallies, key, tally):
+    mine = tallies.get(key)
+    if mine is None:
+        mine = tallies[key] = Tally()
+    mine.add(tally)
+
+
 def hall_report(session, mpp, start, end):
-    seen = visits(session, start, end, [mpp.id])
+    total, by_day, by_queue, by_hour = Tally(), {}, {}, {}
+    for line in line_days(session, start, end, [mpp.id], hours=True):
+        total.add(line.tally)
+        _add(by_day, line.day, line.tally)
+        _add(by_queue, line.queue_id, line.tally)
+        for hour, tally in line.hours.items():
+            _add(by_hour, hour, tally)
     queues = {q.id: q for q in mpp.queues}
-    by_queue = grouped(seen, lambda v: v.queue_id)
     return Report(
-        mpp=mpp, start=start, end=end, total=summarise(seen),
-        by_day=grouped(seen, lambda v: v.day),
-        by_queue=[(queues[qid], summary) for qid, summary in by_queue.items()],
-        by_hour=grouped(seen, lambda v: v.hour),
+        mpp=mpp, start=start, end=end, total=total.summary(), by_day=summaries(by_day),
+        by_queue=[(queues[qid], summary) for qid, summary in summaries(by_queue).items()],
+        by_hour=summaries(by_hour),
         ikm=survey.index_of(session, mpp_id=mpp.id, start=start, end=end),
         comments=survey.comments(session, limit=30, mpp_id=mpp.id, start=start, end=end),
         days=[start + timedelta(days=n) for n in range((end - start).days + 1)])
@@ -92,7 +54,10 @@ def hall_report(session, mpp, start, end):
 
 def national_report(session, start, end):
     """{mpp_id: Summary} for every hall with visits in the period."""
-    return grouped(visits(session, start, end), lambda v: v.mpp_id)
+    halls = {}
+    for line in line_days(session, start, end):
+        _add(halls, line.mpp_id, line.tally)
+    return summaries(halls)
 
 
 # --- the public "best time to come" ----------------------------------------------------------
@@ -128,15 +93,17 @@ def best_times(session, mpp, today, weeks=8, minimum=5):
     a median of two is not "typical", and an hour the agency has left is no advice.
     """
     start = today - timedelta(weeks=weeks)
-    seen = [v for v in visits(session, start, today - timedelta(days=1), [mpp.id])
-            if v.wait is not None]
+    cells = {}                           # queue id → {(weekday, hour): Tally}
+    for line in line_days(session, start, today - timedelta(days=1), [mpp.id], hours=True):
+        mine = cells.setdefault(line.queue_id, {})
+        for hour, tally in line.hours.items():
+            _add(mine, (line.day.isoweekday(), hour), tally)
     lines = []
     for queue in mpp.queues:
-        cells = grouped([v for v in seen if v.queue_id == queue.id],
-                        lambda v: (v.weekday, v.hour))
         served = served_cells(mpp, queue)
-        median = {key: s.wait_p50 for key, s in cells.items()
-                  if s.visits >= minimum and key in served}
+        median = {key: tally.summary().wait_p50
+                  for key, tally in cells.get(queue.id, {}).items()
+                  if sum(tally.waits.values()) >= minimum and key in served}
         if not median:
             continue
         best = min(median, key=lambda key: (median[key], key))

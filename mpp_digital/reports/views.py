@@ -17,7 +17,7 @@ from ..extensions import db
 from ..survey import operations as survey
 from ..survey.forms import read_period
 from ..survey.questions import ELEMENTS, GRADE_WORDS
-from . import charts
+from . import charts, rollup
 from . import operations as ops
 
 bp = Blueprint("reports", __name__)
@@ -36,6 +36,12 @@ def _period(mpp):
     return read_period(request.args, today, default_month=True)
 
 
+def _rolled_up(mpp):
+    """Bring the rollup up to yesterday at the hall (every hall for None) before reading it."""
+    if rollup.catch_up(db.session, clock.now(), None if mpp is None else [mpp.id]) is not None:
+        db.session.commit()
+
+
 def _minutes(seconds):
     return None if seconds is None else round(seconds / 60, 1)
 
@@ -49,6 +55,7 @@ def report():
                "elements": ELEMENTS, "grade_words": GRADE_WORDS}
     if not valid:
         return render_template("reports/report.html", report=None, halls=None, **context), 400
+    _rolled_up(mpp)
     if mpp is None:
         halls = db.session.scalars(select(Mpp).order_by(Mpp.name)).all()
         summaries = ops.national_report(db.session, start, end)
@@ -110,6 +117,7 @@ def export(kind):
         abort(400, description="; ".join(e for errors in form.errors.values() for e in errors))
     if (kind == "mpp") != (mpp is None):
         abort(404)
+    _rolled_up(mpp)
     rows = []
     if kind == "mpp":
         summaries = ops.national_report(db.session, start, end)
@@ -151,6 +159,7 @@ def export(kind):
 @bp.get("/mpp/<slug>/waktu-tunggu")
 @hall_dated_page           # from complete days only: the same page all day, rendered once
 def best_time(slug):
+    _rolled_up(catalogue.get_hall(db.session, slug))    # before loading what a commit expires
     mpp = catalogue.get_mpp(db.session, slug)
     today = clock.local_day(mpp, clock.now())
     lines, since = ops.best_times(db.session, mpp, today)

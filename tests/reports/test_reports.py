@@ -28,6 +28,11 @@ def nearest_rank(values, p):
     return ordered[math.ceil(p / 100 * len(ordered)) - 1]
 
 
+def to_minute(seconds):
+    """What a report shows for a time: rounded up to its whole minute (reports/stats.py)."""
+    return 60 * math.ceil(seconds / 60)
+
+
 def test_percentile_is_the_nearest_rank():
     assert percentile([], 50) is None
     assert percentile([7], 90) == 7
@@ -92,10 +97,10 @@ def test_a_generated_month_is_reported_as_it_was_generated(app, january):
     for line, summary in report.by_queue:
         mine = [v for v in january if v.queue_id == line.id]
         assert summary.visits == len(mine)
-        assert summary.wait_p50 == nearest_rank([v.wait for v in mine], 50)
-        assert summary.wait_p90 == nearest_rank([v.wait for v in mine], 90)
-        assert summary.service_p90 == nearest_rank(
-            [v.service for v in mine if v.service is not None], 90)
+        assert summary.wait_p50 == to_minute(nearest_rank([v.wait for v in mine], 50))
+        assert summary.wait_p90 == to_minute(nearest_rank([v.wait for v in mine], 90))
+        assert summary.service_p90 == to_minute(nearest_rank(
+            [v.service for v in mine if v.service is not None], 90))
     for hour, summary in report.by_hour.items():
         assert summary.visits == sum(v.hour == hour for v in january)
     # Kota Kediri is open Monday to Friday; New Year's Day (a Friday) and weekends are empty.
@@ -198,7 +203,7 @@ def test_the_public_page_names_the_quietest_hour(app, client, monkeypatch):
     cells = {}
     for v in mine:
         cells.setdefault((v.day.isoweekday(), v.hour), []).append(v.wait)
-    typical = {k: nearest_rank(w, 50) for k, w in cells.items() if len(w) >= 5}
+    typical = {k: to_minute(nearest_rank(w, 50)) for k, w in cells.items() if len(w) >= 5}
     best = min(typical, key=lambda k: (typical[k], k))
     with app.app_context():
         lines, _ = ops.best_times(db.session, mpp(), today)
