@@ -6,8 +6,10 @@ Imigrasi, the regional bank), writes a year of generated traffic with queue/hist
 
 - the MPP-month report a manager opens (reports.operations.hall_report),
 - the national year report (reports.operations.national_report, every hall),
-- and, as the floor for each, the same rows read by one SQL aggregate with no statistics
-  computed in Python.
+- the hall's "when to come" (reports.operations.best_times, eight weeks),
+each first with nothing rolled up (every day counted from the events) and again after the
+daily rollup's backfill (whose time it prints, and that of one night's rollup); and, as the
+floor, the same tickets counted by one SQL aggregate over the events.
 
 Times are measured, not asserted. On SQLite by default; --database postgresql uses
 MPP_BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/mpp_bench_reports).
@@ -20,7 +22,7 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import date, time as clock, timedelta
+from datetime import date, datetime, time as clock, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import case, delete, func, insert, select
@@ -36,6 +38,7 @@ from mpp_digital.extensions import db
 from mpp_digital.queue import history
 from mpp_digital.queue.models import EventKind, Ticket, TicketEvent
 from mpp_digital.reports import operations as reports
+from mpp_digital.reports import rollup
 
 
 LINES = ("disdukcapil", "dpmptsp", "samsat", "imigrasi", "bank-daerah")
@@ -155,28 +158,57 @@ def main():
                   f"(written in {time.perf_counter() - t0:.0f} s)\n")
             kediri = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
             month = (date(2026, 10, 1), date(2026, 10, 31))
-            hall_s, report = timed(lambda: reports.hall_report(
-                db.session, db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri")),
-                *month), repeat=5)
-            hall_floor_s, floor = timed(lambda: sql_floor(*month, [kediri.id]), repeat=5)
-            national_s, national = timed(lambda: reports.national_report(
-                db.session, first_day, last_day), repeat=1)
-            national_floor_s, national_floor = timed(lambda: sql_floor(first_day, last_day),
-                                                     repeat=1)
-            assert report.total.visits == floor[0]
-            assert sum(s.visits for s in national.values()) == national_floor[0] == tickets
-            print(f"| {'report':<38} | {'tickets':>10} | {'ours':>9} | "
-                  f"{'SQL floor':>9} | {'ratio':>5} |")
-            print("|" + "|".join("-" * w for w in (40, 12, 11, 11, 7)) + "|")
-            for name, rows, ours, base in (
-                    ("one MPP, one month (Kota Kediri, Oct)", report.total.visits, hall_s,
-                     hall_floor_s),
-                    (f"all {halls} MPPs, one year", tickets, national_s, national_floor_s)):
-                print(f"| {name:<38} | {rows:>10,} | {ours * 1000:7.0f} ms | "
-                      f"{base * 1000:7.0f} ms | {ours / base:5.1f} |")
-            print("\nours: the report as the page computes it (per-ticket times from events, "
-                  "then medians and P90 in Python); SQL floor: the same rows counted by the "
-                  "database alone.")
+            after = date(2026, 11, 2)          # a Monday: "when to come" reads the 8 weeks before
+
+            def hall():
+                return db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
+
+            def measure():
+                return {
+                    "month": timed(lambda: reports.hall_report(db.session, hall(), *month), 5),
+                    "best": timed(lambda: reports.best_times(db.session, hall(), after), 5),
+                    "year": timed(lambda: reports.national_report(
+                        db.session, first_day, last_day), 1)}
+
+            raw = measure()                    # nothing rolled up: every day from the events
+            t0 = time.perf_counter()
+            written = rollup.catch_up(db.session, datetime(2026, 11, 1, 3, tzinfo=timezone.utc))
+            db.session.commit()
+            backfill_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            rollup.roll_up(db.session, last_day, last_day,
+                           db.session.scalars(select(Mpp.id)).all())
+            db.session.rollback()
+            night_s = time.perf_counter() - t0
+            rolled = measure()
+            floors = {"month": timed(lambda: sql_floor(*month, [kediri.id]), 5),
+                      "year": timed(lambda: sql_floor(first_day, last_day), 1)}
+            assert raw["month"][1].total == rolled["month"][1].total
+            assert rolled["month"][1].total.visits == floors["month"][1][0]
+            assert raw["year"][1] == rolled["year"][1]
+            assert sum(s.visits for s in rolled["year"][1].values()) == \
+                floors["year"][1][0] == tickets
+            assert raw["best"][1][0] and [line.median_wait for line in raw["best"][1][0]] == \
+                [line.median_wait for line in rolled["best"][1][0]]
+            print(f"rollup backfill of the year: {written:,} line-days in {backfill_s:.1f} s; "
+                  f"one night's rollup (one day, every hall): {night_s:.2f} s\n")
+            print(f"| {'report':<38} | {'tickets':>10} | {'from events':>11} | "
+                  f"{'from rollup':>11} | {'SQL floor':>9} | {'rollup/floor':>12} |")
+            print("|" + "|".join("-" * w for w in (40, 12, 13, 13, 11, 14)) + "|")
+            for name, key, rows in (
+                    ("one MPP, one month (Kota Kediri, Oct)", "month",
+                     rolled["month"][1].total.visits),
+                    (f"all {halls} MPPs, one year", "year", tickets),
+                    ("when to come (Kota Kediri, 8 weeks)", "best", None)):
+                base = floors[key][0] if key in floors else None
+                print(f"| {name:<38} | {'' if rows is None else f'{rows:,}':>10} | "
+                      f"{raw[key][0] * 1000:8.0f} ms | {rolled[key][0] * 1000:8.0f} ms | "
+                      + (f"{base * 1000:6.0f} ms | {rolled[key][0] / base:12.2f} |"
+                         if base else f"{'':>9} | {'':>12} |"))
+            print("\nfrom events: the report with nothing rolled up (per-ticket times from the "
+                  "events, tallied in Python); from rollup: as the pages compute it once the days "
+                  "are rolled up; SQL floor: the tickets of the period counted by the database "
+                  "alone, from the events. Both reports agree (asserted above).")
 
 
 if __name__ == "__main__":

@@ -27,21 +27,21 @@ class Report:
         return [(day, self.by_day.get(day, Summary())) for day in self.days]
 
 
-def _add(tallies, key, tally):
+def _tally(tallies, key):
     mine = tallies.get(key)
     if mine is None:
         mine = tallies[key] = Tally()
-    mine.add(tally)
+    return mine
 
 
 def hall_report(session, mpp, start, end):
     total, by_day, by_queue, by_hour = Tally(), {}, {}, {}
     for line in line_days(session, start, end, [mpp.id], hours=True):
         total.add(line.tally)
-        _add(by_day, line.day, line.tally)
-        _add(by_queue, line.queue_id, line.tally)
-        for hour, tally in line.hours.items():
-            _add(by_hour, hour, tally)
+        _tally(by_day, line.day).add(line.tally)
+        _tally(by_queue, line.queue_id).add(line.tally)
+        for hour, stored in line.hours.items():
+            _tally(by_hour, hour).add_stored(stored)
     queues = {q.id: q for q in mpp.queues}
     return Report(
         mpp=mpp, start=start, end=end, total=total.summary(), by_day=summaries(by_day),
@@ -56,7 +56,7 @@ def national_report(session, start, end):
     """{mpp_id: Summary} for every hall with visits in the period."""
     halls = {}
     for line in line_days(session, start, end):
-        _add(halls, line.mpp_id, line.tally)
+        _tally(halls, line.mpp_id).add(line.tally)
     return summaries(halls)
 
 
@@ -96,8 +96,9 @@ def best_times(session, mpp, today, weeks=8, minimum=5):
     cells = {}                           # queue id → {(weekday, hour): Tally}
     for line in line_days(session, start, today - timedelta(days=1), [mpp.id], hours=True):
         mine = cells.setdefault(line.queue_id, {})
-        for hour, tally in line.hours.items():
-            _add(mine, (line.day.isoweekday(), hour), tally)
+        weekday = line.day.isoweekday()
+        for hour, stored in line.hours.items():
+            _tally(mine, (weekday, hour)).add_stored(stored)
     lines = []
     for queue in mpp.queues:
         served = served_cells(mpp, queue)

@@ -17,7 +17,7 @@ from ..catalogue.models import Mpp, Province, Queue, Region
 from ..extensions import begin_write, upsert
 from ..queue.models import EventKind, Ticket, TicketEvent, TicketStatus
 from .models import LineDay, RolledUp
-from .stats import Tally, histogram
+from .stats import Tally
 
 # The days one query of raw events covers while rolling up (bounds the memory of a backfill).
 CHUNK_DAYS = 31
@@ -69,7 +69,8 @@ def visits(session, start, end, mpp_ids=None):
             (finished_at - began).total_seconds() if finished_at and began else None)
 
 
-# One line's day: its Tally, and {local hour: Tally} when asked for.
+# One line's day: its Tally, and {local hour: the hour's Tally in its stored form} when
+# asked for (a report adds those up with Tally.add_stored).
 LineTally = namedtuple("LineTally", "mpp_id queue_id day tally hours")
 
 
@@ -109,8 +110,8 @@ def line_days(session, start, end, mpp_ids=None, hours=False):
         mpp_id, queue_id, day, count, booked, no_shows, waits, services = row[:8]
         result.append(LineTally(
             mpp_id, queue_id, day,
-            Tally(count, booked, no_shows, histogram(waits), histogram(services)),
-            {int(h): Tally.from_json(t) for h, t in row[8].items()} if hours else None))
+            Tally(count, booked, no_shows, dict(map(tuple, waits)), dict(map(tuple, services))),
+            {int(h): stored for h, stored in row[8].items()} if hours else None))
     # The days after each hall's rolled-up ones are counted from the events.
     scope = mpp_ids if mpp_ids is not None else session.scalars(select(Mpp.id)).all()
     first = min((start if through.get(m) is None else through[m] + timedelta(days=1)
@@ -120,7 +121,8 @@ def line_days(session, start, end, mpp_ids=None, hours=False):
         live = (v for v in visits(session, first, end, mpp_ids)
                 if through.get(v.mpp_id) is None or v.day > through[v.mpp_id])
         for line in tally(live).values():
-            result.append(line if hours else line._replace(hours=None))
+            result.append(line._replace(hours={h: t.as_json() for h, t in line.hours.items()}
+                                        if hours else None))
     return result
 
 

@@ -10,7 +10,6 @@ the raw percentile rounded up to the minute: a report from tallies is never more
 above one from the raw times, never below it, and "90 % waited at most 23 minutes" stays true.
 """
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
 BUCKET_SECONDS = 60
@@ -77,8 +76,8 @@ class Tally:
     visits: int = 0
     booked: int = 0
     no_shows: int = 0
-    waits: Counter = field(default_factory=Counter)       # whole minutes → visits
-    services: Counter = field(default_factory=Counter)
+    waits: dict = field(default_factory=dict)       # whole minutes → visits
+    services: dict = field(default_factory=dict)
 
     def count(self, booked, no_show, wait, service):
         """Add one visit (times in seconds, None when it has none)."""
@@ -86,17 +85,28 @@ class Tally:
         self.booked += bool(booked)
         self.no_shows += bool(no_show)
         if wait is not None:
-            self.waits[bucket(wait)] += 1
+            minutes = bucket(wait)
+            self.waits[minutes] = self.waits.get(minutes, 0) + 1
         if service is not None:
-            self.services[bucket(service)] += 1
+            minutes = bucket(service)
+            self.services[minutes] = self.services.get(minutes, 0) + 1
         return self
 
     def add(self, other):
         self.visits += other.visits
         self.booked += other.booked
         self.no_shows += other.no_shows
-        self.waits.update(other.waits)
-        self.services.update(other.services)
+        _merge(self.waits, other.waits.items())
+        _merge(self.services, other.services.items())
+        return self
+
+    def add_stored(self, stored):
+        """Add a tally in its stored form (as_json), without building it first."""
+        self.visits += stored["v"]
+        self.booked += stored["b"]
+        self.no_shows += stored["n"]
+        _merge(self.waits, stored["w"])
+        _merge(self.services, stored["s"])
         return self
 
     def summary(self):
@@ -108,20 +118,18 @@ class Tally:
             service_p90=histogram_percentile(self.services, 90))
 
     def as_json(self):
-        """A compact form for a JSON column (keys are strings there)."""
+        """The stored form: counts, and each histogram as [[minutes, visits], …] in order."""
         return {"v": self.visits, "b": self.booked, "n": self.no_shows,
-                "w": {str(k): n for k, n in self.waits.items()},
-                "s": {str(k): n for k, n in self.services.items()}}
-
-    @classmethod
-    def from_json(cls, data):
-        return cls(data["v"], data["b"], data["n"], histogram(data["w"]),
-                   histogram(data["s"]))
+                "w": pairs(self.waits), "s": pairs(self.services)}
 
 
-def histogram(stored):
-    """A {minutes: count} Counter from its JSON form."""
-    return Counter({int(k): n for k, n in stored.items()})
+def pairs(histogram):
+    return [[minutes, histogram[minutes]] for minutes in sorted(histogram)]
+
+
+def _merge(histogram, items):
+    for minutes, count in items:
+        histogram[minutes] = histogram.get(minutes, 0) + count
 
 
 def summaries(tallies):

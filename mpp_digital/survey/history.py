@@ -4,6 +4,7 @@ from sqlalchemy import insert, select, update
 from ..catalogue.models import Offering, Service
 from ..queue.models import Ticket
 from .models import ANSWER_COLUMNS, SurveyResponse
+from .operations import recount_days
 
 
 def answer(rng, mood):
@@ -33,4 +34,5 @@ def generate(session, mpp, written, rng, share=0.3, mood=3.3):
         for start in range(0, len(rated), 500):
             session.execute(update(Ticket).where(Ticket.id.in_(rated[start:start + 500]))
                             .values(surveyed=True).execution_options(synchronize_session=False))
+        recount_days(session, mpp.id, min(r["day"] for r in rows), max(r["day"] for r in rows))
     return len(rows)

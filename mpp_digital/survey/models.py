@@ -6,7 +6,7 @@ without keeping a link from an answer to a visit (or, through a booking, to a na
 """
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -42,3 +42,25 @@ class SurveyResponse(db.Model):
     @property
     def answers(self):
         return tuple(getattr(self, c) for c in ANSWER_COLUMNS)
+
+
+class SurveyDay(db.Model):
+    """The responses of one hall's day about one service, added up: the number of respondents
+    and the sum of each element's answers, from which the IKM of any period, hall, agency or
+    service follows exactly (survey/ikm.py). Kept in the same transaction as every response,
+    so it always equals the responses it sums."""
+    __tablename__ = "survey_day"
+    mpp_id: Mapped[int] = mapped_column(ForeignKey("mpp.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    # The service rated, or 0 when the response names none (a key column cannot be NULL).
+    service_key: Mapped[int] = mapped_column(primary_key=True)
+    respondents: Mapped[int]
+    u1: Mapped[int] = mapped_column(Integer)
+    u2: Mapped[int] = mapped_column(Integer)
+    u3: Mapped[int] = mapped_column(Integer)
+    u4: Mapped[int] = mapped_column(Integer)
+    u5: Mapped[int] = mapped_column(Integer)
+    u6: Mapped[int] = mapped_column(Integer)
+    u7: Mapped[int] = mapped_column(Integer)
+    u8: Mapped[int] = mapped_column(Integer)
+    u9: Mapped[int] = mapped_column(Integer)

@@ -2,16 +2,17 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from ..booking.models import Appointment
 from ..catalogue.models import Agency, Mpp, Offering, Service
 from ..errors import DomainError
+from ..extensions import upsert
 from ..queue.models import Ticket, TicketStatus
 from ..queue.operations import bump_hall
 from . import ikm
-from .models import ANSWER_COLUMNS, SurveyResponse
+from .models import ANSWER_COLUMNS, SurveyDay, SurveyResponse
 
 
 class SurveyRefused(DomainError):
@@ -61,49 +62,83 @@ def submit(session, ticket, answers, service_id=None, comment=""):
                               comment=(comment or "").strip()[:500],
                               **dict(zip(ANSWER_COLUMNS, answers)))
     session.add(response)
+    _count_in_day(session, response)
     bump_hall(session, mpp_id=ticket.queue.mpp_id)     # the ticket page thanks for the rating
     session.flush()
     return response
 
 
+def _count_in_day(session, response):
+    """Add one response to its day's sums (one atomic upsert: two responses at once both
+    count)."""
+    statement = upsert(session, SurveyDay)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[SurveyDay.mpp_id, SurveyDay.day, SurveyDay.service_key],
+        set_={c: getattr(SurveyDay, c) + getattr(statement.excluded, c)
+              for c in ("respondents", *ANSWER_COLUMNS)}),
+        {"mpp_id": response.mpp_id, "day": response.day,
+         "service_key": response.service_id or 0, "respondents": 1,
+         **{c: getattr(response, c) for c in ANSWER_COLUMNS}})
+
+
+def recount_days(session, mpp_id, first, last):
+    """Sum the hall's responses of [first, last] again (after responses were written in bulk)."""
+    session.execute(delete(SurveyDay).where(SurveyDay.mpp_id == mpp_id,
+                                            SurveyDay.day.between(first, last)))
+    service_key = func.coalesce(SurveyResponse.service_id, 0)
+    sums = (select(SurveyResponse.mpp_id, SurveyResponse.day, service_key, func.count(),
+                   *(func.sum(getattr(SurveyResponse, c)) for c in ANSWER_COLUMNS))
+            .where(SurveyResponse.mpp_id == mpp_id, SurveyResponse.day.between(first, last))
+            .group_by(SurveyResponse.mpp_id, SurveyResponse.day, service_key))
+    session.execute(insert(SurveyDay).from_select(
+        ["mpp_id", "day", "service_key", "respondents", *ANSWER_COLUMNS], sums))
+
+
 # --- the index -----------------------------------------------------------------------------
 
+# Read from survey_day, the responses summed per hall, day and service: a year's index adds up
+# a few hundred rows instead of every response.
+
 def _totals_query(*group_by):
-    return select(*group_by, func.count(SurveyResponse.id),
-                  *(func.sum(getattr(SurveyResponse, c)) for c in ANSWER_COLUMNS))
+    return select(*group_by, func.sum(SurveyDay.respondents),
+                  *(func.sum(getattr(SurveyDay, c)) for c in ANSWER_COLUMNS))
 
 
-def _where(query, mpp_id=None, start=None, end=None, service_id=None):
+def _where(query, model=SurveyDay, mpp_id=None, start=None, end=None, service_id=None):
     if mpp_id is not None:
-        query = query.where(SurveyResponse.mpp_id == mpp_id)
+        query = query.where(model.mpp_id == mpp_id)
     if start is not None:
-        query = query.where(SurveyResponse.day >= start)
+        query = query.where(model.day >= start)
     if end is not None:
-        query = query.where(SurveyResponse.day <= end)
+        query = query.where(model.day <= end)
     if service_id is not None:
-        query = query.where(SurveyResponse.service_id == service_id)
+        query = query.where((SurveyDay.service_key if model is SurveyDay
+                             else SurveyResponse.service_id) == service_id)
     return query
 
 
 def index_of(session, **scope):
     """The IKM over responses in scope (mpp_id, start, end, service_id), or None."""
     row = session.execute(_where(_totals_query(), **scope)).one()
-    count, totals = row[0], row[1:]
+    count, totals = int(row[0] or 0), row[1:]
     return ikm.from_totals([int(t or 0) for t in totals], count)
 
 
 def index_by(session, dimension, **scope):
     """[(hall, agency or service; its Ikm)] for each with responses in scope, in one query."""
-    model, column = {"mpp": (Mpp, SurveyResponse.mpp_id),
+    model, column = {"mpp": (Mpp, SurveyDay.mpp_id),
                      "agency": (Agency, Service.agency_id),
-                     "service": (Service, SurveyResponse.service_id)}[dimension]
-    query = _where(_totals_query(column), **scope).where(column.is_not(None))
+                     "service": (Service, SurveyDay.service_key)}[dimension]
+    query = _where(_totals_query(column), **scope)
     if dimension == "agency":
-        query = query.join(Service, Service.id == SurveyResponse.service_id)
+        query = query.join(Service, Service.id == SurveyDay.service_key)
+    elif dimension == "service":
+        query = query.where(SurveyDay.service_key != 0)
     rows = session.execute(query.group_by(column)).all()
     names = {obj.id: obj for obj in session.scalars(select(model).where(
         model.id.in_([r[0] for r in rows])))}
-    result = [(names[r[0]], ikm.from_totals([int(t) for t in r[2:]], r[1])) for r in rows]
+    result = [(names[r[0]], ikm.from_totals([int(t) for t in r[2:]], int(r[1])))
+              for r in rows]
     return sorted(result, key=lambda pair: pair[0].name)
 
 
@@ -118,7 +153,7 @@ def latest_index(session, mpp_id, today, days=365):
 
 def comments(session, limit=50, **scope):
     """The latest responses with a comment, for the hall's staff (never published)."""
-    query = (_where(select(SurveyResponse), **scope).where(SurveyResponse.comment != "")
+    query = (_where(select(SurveyResponse), SurveyResponse, **scope).where(SurveyResponse.comment != "")
              .options(selectinload(SurveyResponse.service)))
     return session.scalars(query.order_by(SurveyResponse.day.desc(), SurveyResponse.id.desc())
                            .limit(limit)).all()

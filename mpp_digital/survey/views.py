@@ -1,4 +1,5 @@
 """The citizen's rating of a finished visit, and the IKM report an MPP publishes."""
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -6,6 +7,7 @@ from wtforms import SelectChoice
 
 from .. import clock
 from ..catalogue import operations as catalogue
+from ..catalogue.caching import public_page
 from ..errors import DomainError
 from ..extensions import begin_write, db
 from ..queue import operations as queue_ops
@@ -62,9 +64,19 @@ def submit(token):
 
 # --- the published index -------------------------------------------------------------------
 
+def _ratings_so_far(version, slug):
+    """What of the clock and the queue an IKM page shows: the hall's date (a default period
+    ends today) and its queue version, which every rating bumps."""
+    hall = queue_ops.hall_version(db.session, slug)
+    if hall is None:
+        return "unknown"                     # the view answers 404, which is never kept
+    return f"{clock.now().astimezone(ZoneInfo(hall.timezone)).date()}.q{hall.version}"
+
+
 @bp.get("/mpp/<slug>/ikm")
+@public_page(_ratings_so_far)
 def report(slug):
-    mpp = catalogue.get_mpp(db.session, slug)
+    mpp = catalogue.get_hall(db.session, slug)
     form, start, end, valid = read_period(request.args, clock.local_day(mpp, clock.now()))
     if not valid:
         return render_template("survey/report.html", mpp=mpp, form=form, elements=ELEMENTS,

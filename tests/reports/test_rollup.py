@@ -167,3 +167,44 @@ def test_the_command_backfills_and_rebuilds(app, two_halls):
             db.session.scalar(select(func.count()).select_from(Mpp))
     unknown = runner.invoke(args=["reports", "rollup", "--mpp", "atlantis"])
     assert unknown.exit_code != 0 and "atlantis" in unknown.output
+
+
+def test_the_ikm_from_the_day_sums_equals_the_ikm_of_the_responses(app):
+    """Every IKM a page shows (a hall's, each agency's and service's, every hall's), read from
+    survey_day, equals the index computed from the single responses."""
+    from mpp_digital.catalogue.models import Service
+    from mpp_digital.survey import history as survey_history
+    from mpp_digital.survey import ikm
+    from mpp_digital.survey import operations as survey
+    from mpp_digital.survey.models import SurveyResponse
+    with app.app_context():
+        for slug, seed in (("kota-kediri", 4), ("kota-mataram", 5)):
+            hall = mpp(slug)
+            written = history.write(db.session, hall, history.plan(
+                db.session, hall, FIRST, LAST, random.Random(seed), per_day=40),
+                random.Random(seed))
+            survey_history.generate(db.session, hall, written, random.Random(seed))
+        db.session.commit()
+        responses = db.session.scalars(select(SurveyResponse).where(
+            SurveyResponse.day.between(FIRST, date(2027, 1, 31)))).all()
+        agency_of = dict(db.session.execute(select(Service.id, Service.agency_id)).all())
+
+        def raw(keep):
+            return ikm.from_answers([r.answers for r in responses if keep(r)])
+
+        kediri = mpp().id
+        scope = {"start": FIRST, "end": date(2027, 1, 31)}
+        assert len(responses) > 400
+        assert survey.index_of(db.session, mpp_id=kediri, **scope) == raw(
+            lambda r: r.mpp_id == kediri)
+        by_mpp = survey.index_by(db.session, "mpp", **scope)
+        assert len(by_mpp) == 2
+        for hall, index in by_mpp:
+            assert index == raw(lambda r: r.mpp_id == hall.id)
+        for agency, index in survey.index_by(db.session, "agency", mpp_id=kediri, **scope):
+            assert index == raw(lambda r: r.mpp_id == kediri
+                                and agency_of[r.service_id] == agency.id)
+        services = survey.index_by(db.session, "service", mpp_id=kediri, **scope)
+        assert len(services) > 5
+        for service, index in services:
+            assert index == raw(lambda r: r.mpp_id == kediri and r.service_id == service.id)

@@ -3,10 +3,10 @@ import pytest
 from sqlalchemy import func, select
 
 from mpp_digital.extensions import db
-from mpp_digital.survey.models import SurveyResponse
+from mpp_digital.survey.models import SurveyDay, SurveyResponse
 
 from ..races import race
-from .race import rate
+from .race import rate, rate_own
 from .test_survey import finished_ticket
 
 pytestmark = pytest.mark.slow
@@ -31,3 +31,22 @@ def test_control_checking_then_inserting_gives_several(app):
     results = race(app, rate, [(token, True)] * CLIENTS, processes=CLIENTS)
     assert results.count("ok") > 1, results          # the race is real
     assert _responses(app) == results.count("ok")
+
+
+def _counted(app):
+    with app.app_context():
+        return db.session.scalar(select(func.sum(SurveyDay.respondents)))
+
+
+def test_simultaneous_responses_of_one_day_are_all_counted(app):
+    tokens = [finished_ticket(app) for _ in range(CLIENTS)]
+    results = race(app, rate_own, [(token, False) for token in tokens], processes=CLIENTS)
+    assert results == ["ok"] * CLIENTS, results
+    assert _responses(app) == _counted(app) == CLIENTS
+
+
+def test_control_reading_then_writing_the_sums_loses_responses(app):
+    tokens = [finished_ticket(app) for _ in range(CLIENTS)]
+    results = race(app, rate_own, [(token, True) for token in tokens], processes=CLIENTS)
+    assert results.count("ok") > 1, results
+    assert _counted(app) < _responses(app) == results.count("ok")     # the race is real

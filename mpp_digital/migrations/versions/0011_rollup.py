@@ -1,4 +1,5 @@
-"""reports: the daily rollup of each line's visits (line_day) and how far each hall is rolled up
+"""reports: the daily rollup of each line's visits (line_day), how far each hall is rolled up,
+and each hall's day of survey answers summed (survey_day)
 
 Revision ID: 5b8e2f0a7c14
 Revises: 3f6a9c1d2b57
@@ -38,9 +39,26 @@ def upgrade():
     sa.ForeignKeyConstraint(['mpp_id'], ['mpp.id'], name=op.f('fk_rolled_up_mpp_id_mpp')),
     sa.PrimaryKeyConstraint('mpp_id', name=op.f('pk_rolled_up'))
     )
+    op.create_table('survey_day',
+    sa.Column('mpp_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('service_key', sa.Integer(), nullable=False),
+    sa.Column('respondents', sa.Integer(), nullable=False),
+    *(sa.Column(f'u{i}', sa.Integer(), nullable=False) for i in range(1, 10)),
+    sa.ForeignKeyConstraint(['mpp_id'], ['mpp.id'], name=op.f('fk_survey_day_mpp_id_mpp')),
+    sa.PrimaryKeyConstraint('mpp_id', 'day', 'service_key', name=op.f('pk_survey_day'))
+    )
+    # The responses already given, summed.
+    op.execute(
+        "INSERT INTO survey_day (mpp_id, day, service_key, respondents, "
+        + ", ".join(f"u{i}" for i in range(1, 10)) + ") "
+        "SELECT mpp_id, day, COALESCE(service_id, 0), COUNT(*), "
+        + ", ".join(f"SUM(u{i})" for i in range(1, 10))
+        + " FROM survey_response GROUP BY mpp_id, day, COALESCE(service_id, 0)")
 
 
 def downgrade():
+    op.drop_table('survey_day')
     op.drop_table('rolled_up')
     op.drop_index('ix_line_day_mpp_day', table_name='line_day')
     op.drop_table('line_day')
