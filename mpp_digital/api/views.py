@@ -168,10 +168,13 @@ def book(data):
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and not 1 <= len(key) <= 80:
         abort(422, message="Idempotency-Key: 1 to 80 characters.")
+    # What the partner may do, read before BEGIN (which ends the read transaction, expiring it).
+    client_id = client.id
+    halls = None if client.all_mpps else {m.id for m in client.mpps}
     begin_write(db.session)            # before any read: nothing loaded expires at BEGIN
     try:
         offering = booking_slots.bookable_offering(db.session, data["mpp"], data["service"])
-        if not client.may_book_at(offering.mpp_id):
+        if halls is not None and offering.mpp_id not in halls:
             abort(403, message="This API client may not book at this MPP.")
         now = clock.now()
         citizen = booking.Citizen(name=data["name"].strip(),
@@ -181,7 +184,7 @@ def book(data):
         appointment, _ = booking.book_appointment(
             db.session, offering, booking_slots.slot_at(db.session, offering, data["start"]),
             citizen, now, nik_key, current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"],
-            api_client_id=client.id, idempotency_key=key,
+            api_client_id=client_id, idempotency_key=key,
             fingerprint=booking.request_fingerprint(offering, data["start"], citizen, nik_key))
         answer = _appointment_json(appointment)     # before the commit expires the rows
     except Exception:

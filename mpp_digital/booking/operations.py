@@ -140,18 +140,14 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
     nik_hmac = citizen.nik.keyed_hash(nik_key)
     expire_past(session, nik_hmac, now)
     for _ in range(3):      # a lost race for the same NIK seat number is tried again
-        _check_limits(session, nik_hmac, offering.service_id, max_active)
-        free_seats = set(range(1, max_active + 1)) - _nik_seats(session, nik_hmac)
-        if not free_seats:          # another request of this NIK took the last one meanwhile
-            raise _too_many(max_active)
-        seat = min(free_seats)
+        seat = _free_seat(session, nik_hmac, offering.service_id, max_active)
         try:
             with session.begin_nested():
                 if not take_seat(session, slot.id):
                     raise SlotFull(_l("Maaf, jadwal itu baru saja penuh. Pilih jadwal lain."))
-                appointment = Appointment(
-                    code=new_code(), slot_id=slot.id, offering_id=offering.id,
-                    service_id=offering.service_id, status=AppointmentStatus.ACTIVE,
+                appointment = Appointment(   # the objects, not their ids: nothing to load
+                    code=new_code(), slot=slot, offering=offering,
+                    service=offering.service, status=AppointmentStatus.ACTIVE,
                     name=citizen.name, nik_hmac=nik_hmac, nik_last4=citizen.nik.last4,
                     nik_seat=seat, phone=citizen.phone, email=citizen.email,
                     api_client_id=api_client_id, idempotency_key=idempotency_key,
@@ -159,7 +155,7 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
                     created_at=utc(now))
                 session.add(appointment)
                 session.flush()
-            session.refresh(slot)
+            session.expire(slot, ["booked"])      # taken in SQL; read again only if shown
             return appointment, True
         except IntegrityError:
             earlier = _earlier(session, api_client_id, idempotency_key)
@@ -174,19 +170,19 @@ def _replay(earlier, fingerprint):
     return earlier
 
 
-def _nik_seats(session, nik_hmac):
-    return set(session.scalars(select(Appointment.nik_seat).where(
-        Appointment.nik_hmac == nik_hmac, Appointment.status == AppointmentStatus.ACTIVE)))
-
-
-def _check_limits(session, nik_hmac, service_id, max_active):
-    if session.scalar(select(Appointment.id).where(
-            Appointment.nik_hmac == nik_hmac, Appointment.service_id == service_id,
-            Appointment.status == AppointmentStatus.ACTIVE)) is not None:
+def _free_seat(session, nik_hmac, service_id, max_active):
+    """The lowest of the NIK's `max_active` seat numbers that no active booking holds, read
+    with its active bookings in one query; LimitReached when the NIK already has this service
+    booked or every seat is held (a request of the same NIK may have taken the last one)."""
+    active = session.execute(select(Appointment.service_id, Appointment.nik_seat).where(
+        Appointment.nik_hmac == nik_hmac, Appointment.status == AppointmentStatus.ACTIVE)).all()
+    if any(booked == service_id for booked, _ in active):
         raise LimitReached(_l("NIK ini sudah memiliki janji aktif untuk layanan ini. "
                               "Batalkan atau ubah janji itu bila perlu."))
-    if len(_nik_seats(session, nik_hmac)) >= max_active:
+    free = set(range(1, max_active + 1)) - {seat for _, seat in active}
+    if not free:
         raise _too_many(max_active)
+    return min(free)
 
 
 def _too_many(max_active):

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
-from ..catalogue.models import Offering
-from ..catalogue.operations import closures_for, get_offering, offering_hours, public_holiday
+from ..catalogue.models import Mpp, Offering, Region, Service
+from ..catalogue.operations import closures_for, offering_hours, public_holiday
 from ..catalogue.schedule import day_status
 from ..clock import local_day, to_local, utc, zone
 from ..errors import NotFound
@@ -22,8 +22,15 @@ from .models import Appointment, AppointmentStatus, Slot, SlotDay
 
 def bookable_offering(session, mpp_slug, service_slug):
     """The offering, when citizens can book it online; NotFound otherwise (the web form and the
-    API answer 404 with the same reason)."""
-    offering = get_offering(session, mpp_slug, service_slug)
+    API answer 404 with the same reason). One query: the offering, its hall with the hall's
+    time zone, and the service; the hours load only if slots are generated."""
+    offering = session.scalar(
+        select(Offering).join(Offering.mpp).join(Offering.service)
+        .where(Mpp.slug == mpp_slug, Service.slug == service_slug)
+        .options(contains_eager(Offering.mpp).joinedload(Mpp.region)
+                 .joinedload(Region.province), contains_eager(Offering.service)))
+    if offering is None:
+        raise NotFound(_l("Layanan ini tidak tersedia di MPP tersebut."))
     if not offering.bookable:
         raise NotFound(_l("Layanan ini tidak dapat dipesan secara daring di MPP ini."))
     return offering
