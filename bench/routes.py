@@ -42,8 +42,8 @@ def routes(token):
         ("national service", "/layanan/paspor-biasa", True),
         ("search, repeated query", "/cari?q=bikin+ktp", False),
         ("search within a hall", f"/cari?q=akta+lahir&mpp={HALL}", False),
-        ("when to come (waktu-tunggu)", f"/mpp/{HALL}/waktu-tunggu", False),
-        ("IKM page", f"/mpp/{HALL}/ikm", False),
+        ("when to come (waktu-tunggu)", f"/mpp/{HALL}/waktu-tunggu", True),
+        ("IKM page", f"/mpp/{HALL}/ikm", True),
         ("board poll layar.json", f"/mpp/{HALL}/layar.json", True),
         ("ticket status page", f"/tiket/{token}", True),
     ]
@@ -68,25 +68,29 @@ def add_history_and_a_ticket(url, env):
 
 
 def hammer(port, path, headers, clients, seconds):
-    """Requests per second from `clients` threads for `seconds`, and the answers' statuses."""
-    statuses, lock = Counter(), threading.Lock()
+    """Requests per second from `clients` threads for `seconds`, the answers' statuses, and
+    the 95th percentile of the requests' latency in milliseconds (queueing included)."""
+    statuses, latencies, lock = Counter(), [], threading.Lock()
     deadline = time.perf_counter() + seconds
 
     def client():
-        seen = Counter()
+        seen, took = Counter(), []
         while time.perf_counter() < deadline:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            started = time.perf_counter()
             try:
                 conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 seen[response.status] += 1
+                took.append(time.perf_counter() - started)
             except OSError:
                 seen["error"] += 1
             finally:
                 conn.close()
         with lock:
             statuses.update(seen)
+            latencies.extend(took)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     started = time.perf_counter()
@@ -94,7 +98,9 @@ def hammer(port, path, headers, clients, seconds):
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(statuses.values()) / (time.perf_counter() - started), statuses
+    latencies.sort()
+    p95 = latencies[max(0, -(-95 * len(latencies) // 100) - 1)] * 1000 if latencies else 0
+    return sum(statuses.values()) / (time.perf_counter() - started), statuses, p95
 
 
 def in_process(app, path, headers, rounds=40):
@@ -148,7 +154,7 @@ def main():
         token = add_history_and_a_ticket(url, env)
         bare = Gunicorn("bench.bare:app", {}, workers=args.workers)
         try:
-            bare_rate, _ = hammer(bare.port, "/", {}, args.clients, args.seconds)
+            bare_rate, _, bare_p95 = hammer(bare.port, "/", {}, args.clients, args.seconds)
         finally:
             bare.stop()
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench" * 8,
@@ -157,11 +163,12 @@ def main():
         site = Gunicorn("mpp_digital:create_app()", env, workers=args.workers)
         print(f"{args.database}, gunicorn -w {args.workers}, {args.clients} client threads for "
               f"{args.seconds:g} s per route, all on 127.0.0.1 (a new connection per request)")
-        print(f"bare Flask route: {bare_rate:,.0f} req/s\n")
+        print(f"bare Flask route: {bare_rate:,.0f} req/s, p95 {bare_p95:.1f} ms\n")
         print("warm: the page cache and the process's memos filled by earlier requests; "
               "SQL/req: statements for one request (SQLite's BEGIN not counted)\n")
-        print(f"| {'route':<44} |   req/s | vs bare | CPU ms/req | SQL/req | status |")
-        print("|" + "|".join("-" * w for w in (46, 9, 9, 12, 9, 8)) + "|")
+        print(f"| {'route':<44} |   req/s | vs bare | p95 ms | CPU ms/req | SQL/req | "
+              "status |")
+        print("|" + "|".join("-" * w for w in (46, 9, 9, 8, 12, 9, 8)) + "|")
         try:
             for label, path, poll in routes(token):
                 cases = [(label, lambda: {})]
@@ -170,12 +177,12 @@ def main():
                                   lambda: {"If-None-Match": etag_of(site.port, path) or ""}))
                 for name, make_headers in cases:
                     headers = make_headers()
-                    rate, statuses = hammer(site.port, path, headers, args.clients,
-                                            args.seconds)
+                    rate, statuses, p95 = hammer(site.port, path, headers, args.clients,
+                                                 args.seconds)
                     cpu, sql, status = in_process(app, path, headers)
                     answers = "/".join(str(s) for s in sorted(statuses, key=str))
                     print(f"| {name:<44} | {rate:7,.0f} | {rate / bare_rate:7.1%} | "
-                          f"{cpu:10.2f} | {sql:7d} | {answers:>6} |", flush=True)
+                          f"{p95:6.1f} | {cpu:10.2f} | {sql:7d} | {answers:>6} |", flush=True)
         finally:
             site.stop()
             with app.app_context():
@@ -184,7 +191,7 @@ def main():
 
 
 CACHED = ("home /", "hall page", "service at a hall", "national service",
-          "when to come (waktu-tunggu)")
+          "when to come (waktu-tunggu)", "IKM page")
 
 
 def cold_routes(url, env, bare_rate, token, args):
@@ -201,11 +208,12 @@ def cold_routes(url, env, bare_rate, token, args):
         for label, path, _ in routes(token):
             if label not in CACHED:
                 continue
-            rate, statuses = hammer(site.port, path, {}, args.clients, args.seconds)
+            rate, statuses, p95 = hammer(site.port, path, {}, args.clients, args.seconds)
             cpu, sql, _ = in_process(app, path, {})
             answers = "/".join(str(s) for s in sorted(statuses, key=str))
             print(f"| {label + ', cold (no page cache)':<44} | {rate:7,.0f} | "
-                  f"{rate / bare_rate:7.1%} | {cpu:10.2f} | {sql:7d} | {answers:>6} |",
+                  f"{rate / bare_rate:7.1%} | {p95:6.1f} | {cpu:10.2f} | {sql:7d} | "
+                  f"{answers:>6} |",
                   flush=True)
     finally:
         site.stop()

@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 from ..catalogue.models import Mpp, Queue
 from ..catalogue.operations import offering_hours
 from ..survey import operations as survey
-from .rollup import line_days
+from .rollup import hall_tallies, line_days
 from .stats import Summary, Tally, summaries
 
 
@@ -54,10 +54,7 @@ def hall_report(session, mpp, start, end):
 
 def national_report(session, start, end):
     """{mpp_id: Summary} for every hall with visits in the period."""
-    halls = {}
-    for line in line_days(session, start, end):
-        _tally(halls, line.mpp_id).add(line.tally)
-    return summaries(halls)
+    return summaries(hall_tallies(session, start, end))
 
 
 # --- the public "best time to come" ----------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import Integer, case, delete, func, select, true
 
 from ..catalogue.models import Mpp, Province, Queue, Region
 from ..extensions import begin_write, upsert
@@ -90,21 +90,39 @@ def tally(seen):
     return lines
 
 
+def _through(session, mpp_ids):
+    query = select(RolledUp.mpp_id, RolledUp.through)
+    if mpp_ids is not None:
+        query = query.where(RolledUp.mpp_id.in_(mpp_ids))
+    return dict(session.execute(query).all())
+
+
+def _rolled(query, start, end, mpp_ids):
+    query = (query.join(RolledUp, RolledUp.mpp_id == LineDay.mpp_id)
+             .where(LineDay.day.between(start, end), LineDay.day <= RolledUp.through))
+    return query if mpp_ids is None else query.where(LineDay.mpp_id.in_(mpp_ids))
+
+
+def _live(session, start, end, mpp_ids, through):
+    """LineTallies of the days after each hall's rolled-up ones, from the events."""
+    scope = mpp_ids if mpp_ids is not None else session.scalars(select(Mpp.id)).all()
+    first = max(start, min((start if through.get(m) is None else through[m] + timedelta(days=1)
+                            for m in scope), default=end + timedelta(days=1)))
+    if first > end:
+        return []
+    live = (v for v in visits(session, first, end, mpp_ids)
+            if through.get(v.mpp_id) is None or v.day > through[v.mpp_id])
+    return list(tally(live).values())
+
+
 def line_days(session, start, end, mpp_ids=None, hours=False):
     """[LineTally] of every line-day with visits in [start, end] at the halls (all by
     default): rolled-up days from line_day, later days counted live from the events.
     `hours`: also each day's figures per hour of arrival (otherwise `hours` is None)."""
-    through = dict(session.execute(
-        select(RolledUp.mpp_id, RolledUp.through) if mpp_ids is None
-        else select(RolledUp.mpp_id, RolledUp.through).where(RolledUp.mpp_id.in_(mpp_ids))
-    ).all())
-    columns = [LineDay.mpp_id, LineDay.queue_id, LineDay.day, LineDay.visits, LineDay.booked,
-               LineDay.no_shows, LineDay.waits, LineDay.services]
-    query = (select(*columns, *([LineDay.hours] if hours else []))
-             .join(RolledUp, RolledUp.mpp_id == LineDay.mpp_id)
-             .where(LineDay.day.between(start, end), LineDay.day <= RolledUp.through))
-    if mpp_ids is not None:
-        query = query.where(LineDay.mpp_id.in_(mpp_ids))
+    through = _through(session, mpp_ids)
+    query = _rolled(select(LineDay.mpp_id, LineDay.queue_id, LineDay.day, LineDay.visits,
+                           LineDay.booked, LineDay.no_shows, LineDay.waits, LineDay.services,
+                           *([LineDay.hours] if hours else [])), start, end, mpp_ids)
     result = []
     for row in session.execute(query).yield_per(20_000):
         mpp_id, queue_id, day, count, booked, no_shows, waits, services = row[:8]
@@ -112,18 +130,50 @@ def line_days(session, start, end, mpp_ids=None, hours=False):
             mpp_id, queue_id, day,
             Tally(count, booked, no_shows, dict(map(tuple, waits)), dict(map(tuple, services))),
             {int(h): stored for h, stored in row[8].items()} if hours else None))
-    # The days after each hall's rolled-up ones are counted from the events.
-    scope = mpp_ids if mpp_ids is not None else session.scalars(select(Mpp.id)).all()
-    first = min((start if through.get(m) is None else through[m] + timedelta(days=1)
-                 for m in scope), default=end + timedelta(days=1))
-    first = max(first, start)
-    if first <= end:
-        live = (v for v in visits(session, first, end, mpp_ids)
-                if through.get(v.mpp_id) is None or v.day > through[v.mpp_id])
-        for line in tally(live).values():
-            result.append(line._replace(hours={h: t.as_json() for h, t in line.hours.items()}
-                                        if hours else None))
+    for line in _live(session, start, end, mpp_ids, through):
+        result.append(line._replace(hours={h: t.as_json() for h, t in line.hours.items()}
+                                    if hours else None))
     return result
+
+
+def hall_tallies(session, start, end):
+    """{mpp_id: Tally} of every hall over [start, end]. The database adds up the rolled-up
+    days, histograms included (unnesting each day's [minutes, visits] pairs), so a year of
+    every hall comes back as a few rows per hall; later days are counted live."""
+    through = _through(session, None)
+    halls = {}
+
+    def hall(mpp_id):
+        if mpp_id not in halls:
+            halls[mpp_id] = Tally()
+        return halls[mpp_id]
+
+    counts = _rolled(select(LineDay.mpp_id, func.sum(LineDay.visits), func.sum(LineDay.booked),
+                            func.sum(LineDay.no_shows)), start, end, None)
+    for mpp_id, count, booked, no_shows in session.execute(counts.group_by(LineDay.mpp_id)):
+        hall(mpp_id).add(Tally(int(count), int(booked), int(no_shows)))
+    for column, attribute in ((LineDay.waits, "waits"), (LineDay.services, "services")):
+        for mpp_id, minutes, count in session.execute(_unnested(session, column, start, end)):
+            histogram = getattr(hall(mpp_id), attribute)
+            histogram[int(minutes)] = histogram.get(int(minutes), 0) + int(count)
+    for line in _live(session, start, end, None, through):
+        hall(line.mpp_id).add(line.tally)
+    return halls
+
+
+def _unnested(session, column, start, end):
+    """(mpp_id, minutes, visits) summed over the rolled-up days of [start, end], from the
+    JSON pairs in `column`, by the database's own JSON functions."""
+    if session.get_bind().dialect.name == "postgresql":
+        pairs = func.json_array_elements(column).table_valued("value").alias("pair")
+        minutes = pairs.c.value.op("->>")(0).cast(Integer)
+        count = pairs.c.value.op("->>")(1).cast(Integer)
+    else:
+        pairs = func.json_each(column).table_valued("value").alias("pair")
+        minutes = func.json_extract(pairs.c.value, "$[0]")
+        count = func.json_extract(pairs.c.value, "$[1]")
+    query = _rolled(select(LineDay.mpp_id, minutes, func.sum(count)), start, end, None)
+    return query.join(pairs, true()).group_by(LineDay.mpp_id, minutes)
 
 
 # --- writing ----------------------------------------------------------------------------------
