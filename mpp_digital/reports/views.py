@@ -4,7 +4,7 @@ import csv
 import io
 import unicodedata
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -37,7 +37,10 @@ def _period(mpp):
 
 
 def _rolled_up(mpp):
-    """Bring the rollup up to yesterday at the hall (every hall for None) before reading it."""
+    """Bring the rollup up to yesterday at the hall (every hall for None) before reading it;
+    never in read-only mode, where the days not rolled up are counted live instead."""
+    if current_app.config["READ_ONLY"]:
+        return
     if rollup.catch_up(db.session, clock.now(), None if mpp is None else [mpp.id]) is not None:
         db.session.commit()
 

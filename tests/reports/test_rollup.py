@@ -208,3 +208,10 @@ def test_the_ikm_from_the_day_sums_equals_the_ikm_of_the_responses(app):
         assert len(services) > 5
         for service, index in services:
             assert index == raw(lambda r: r.mpp_id == kediri and r.service_id == service.id)
+
+
+def test_read_only_mode_reads_live_and_writes_nothing(app, client, two_halls):
+    app.config["READ_ONLY"] = True
+    assert client.get("/mpp/kota-kediri/waktu-tunggu").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RolledUp)) == 0
