@@ -59,7 +59,7 @@ def two_halls(app):
             history.generate(db.session, mpp(slug), FIRST, LAST, random.Random(seed),
                              per_day=60)
         db.session.commit()
-        yield [mpp("kota-kediri").id, mpp("kota-mataram").id]
+        return [mpp("kota-kediri").id, mpp("kota-mataram").id]
 
 
 def everything(hall_id):
