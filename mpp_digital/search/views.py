@@ -1,12 +1,14 @@
 import logging
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request, session
 from flask_babel import get_locale
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..catalogue import operations as catalogue
-from ..extensions import begin_write, db
+from ..catalogue import versioning
+from ..extensions import begin_write, cache, db
 from . import get_index
 from . import operations as ops
 from .forms import SearchForm
@@ -17,6 +19,49 @@ log = logging.getLogger(__name__)
 
 @bp.get("/cari")
 def results():
+    key = _page_key(get_index())
+    kept = cache.get(key) if key else None
+    if kept is not None:
+        body, top = kept
+        if top is not None:
+            _count(request.args.get("q", ""), top)
+        response = make_response(body)
+        response.mimetype = "text/html"
+        return response
+    page, top = _render()
+    response = make_response(page)
+    if key and top is not None and not session.modified \
+            and not response.headers.get("Set-Cookie"):
+        cache.set(key, (response.get_data(), top))
+    if top is not None:
+        _count(request.args.get("q", ""), top)       # after rendering: rows stay loaded
+    return response
+
+
+def _page_key(index):
+    """The rendered page's key in the page cache, or None when it must not be kept (staff
+    signed in, an index that cannot be opened). Citizens repeat the same few searches all
+    day; the page shows the index's answer and the catalogue's rows, so the key carries the
+    catalogue's version and the index's applied state (its generation and commit, read after
+    this process's regular sync, as the answer cache does) and the synonyms' load: a change
+    makes a new key on every machine, and no key ever names an answer the index has moved on
+    from."""
+    if current_user.is_authenticated:
+        return None
+    try:
+        ix = index.open()
+        index.sync_if_due(db.session)
+        state = (index.current_generation(), ix.latest_generation())
+    except Exception:              # the search itself falls back to the database
+        return None
+    parts = (versioning.current(db.session), *state, ops.thesaurus(db.session).version,
+             get_locale(), request.full_path)
+    return "search|" + "|".join(str(part) for part in parts)
+
+
+def _render():
+    """(the page, the top hit's service id or None); only a page with hits is kept (the
+    "most searched" list shown without hits moves with every count)."""
     form = SearchForm(request.args)
     form.set_choices(catalogue.list_provinces_only(db.session), catalogue.list_agencies(db.session))
     mpp = catalogue.get_hall(db.session, form.mpp.data) if form.mpp.data else None
@@ -28,9 +73,7 @@ def results():
         db.session, mpp.slug if mpp else None)
     page = render_template("search/results.html", form=form, mpp=mpp, outcome=outcome,
                            counts=counts, popular=popular)
-    if outcome and outcome.hits:
-        _count(form.q.data, outcome.hits[0].service.id)   # after rendering: rows stay loaded
-    return page
+    return page, outcome.hits[0].service.id if outcome and outcome.hits else None
 
 
 def _count(text, service_id):
