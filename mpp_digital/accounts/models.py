@@ -138,8 +138,12 @@ class ApiClient(db.Model):
     def is_active(self):
         return self.revoked_at is None
 
-    def may_book_at(self, mpp_id):
-        return self.is_active and (self.all_mpps or any(m.id == mpp_id for m in self.mpps))
+    def halls_allowed(self):
+        """None when the client may book at every hall, else the ids of its halls (none once
+        revoked)."""
+        if not self.is_active:
+            return set()
+        return None if self.all_mpps else {m.id for m in self.mpps}
 
 
 class AuditLog(db.Model):

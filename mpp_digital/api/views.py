@@ -170,7 +170,7 @@ def book(data):
         abort(422, message="Idempotency-Key: 1 to 80 characters.")
     # What the partner may do, read before BEGIN (which ends the read transaction, expiring it).
     client_id = client.id
-    halls = None if client.all_mpps else {m.id for m in client.mpps}
+    halls = client.halls_allowed()
     begin_write(db.session)            # before any read: nothing loaded expires at BEGIN
     try:
         offering = booking_slots.bookable_offering(db.session, data["mpp"], data["service"])
