@@ -1,7 +1,7 @@
 """Report generation over a national year of tickets: one MPP-month and every MPP over a year.
 
 Builds an MPP in each of the 514 kabupaten/kota (five lines each: Disdukcapil, DPMPTSP, Samsat,
-Imigrasi, the regional bank), writes a year of generated traffic with queue/history.py (about
+Imigrasi, the regional bank), writes a year of generated traffic with reports/history.py (about
 5 million tickets and 20 million events by default), then times, in the same run:
 
 - the MPP-month report a manager opens (reports.operations.hall_report),
@@ -35,7 +35,7 @@ from mpp_digital.catalogue.models import (Agency, Counter, Mpp, Offering, Openin
 from mpp_digital.catalogue.import_export import import_rows
 from mpp_digital.catalogue.operations import load_regions
 from mpp_digital.extensions import db
-from mpp_digital.queue import history
+from mpp_digital.reports import history
 from mpp_digital.queue.models import EventKind, Ticket, TicketEvent
 from mpp_digital.reports import operations as reports
 from mpp_digital.reports import rollup

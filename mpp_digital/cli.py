@@ -73,7 +73,7 @@ def demo_history(today, weeks=8, per_day=80, seed=2023):
     from sqlalchemy import select
 
     from .catalogue.models import Mpp, Queue
-    from .queue import history
+    from .reports import history
     from .queue.models import Ticket
     from .survey import history as survey_history
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from mpp_digital.accounts.models import Role
 from mpp_digital.catalogue.models import Agency, Offering, Queue, Service
 from mpp_digital.extensions import db
-from mpp_digital.queue import history
+from mpp_digital.reports import history
 from mpp_digital.queue import operations as queue_ops
 from mpp_digital.reports import operations as ops
 from mpp_digital.reports.stats import percentile

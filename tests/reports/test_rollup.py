@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from mpp_digital.catalogue.models import Mpp
 from mpp_digital.extensions import db
-from mpp_digital.queue import history
+from mpp_digital.reports import history
 from mpp_digital.queue import operations as queue_ops
 from mpp_digital.reports import operations as ops
 from mpp_digital.reports import rollup

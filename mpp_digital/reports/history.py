@@ -16,8 +16,8 @@ from sqlalchemy import insert, select
 from ..catalogue.models import Agency, Offering, Service
 from ..catalogue.operations import closures_for, intervals, public_holiday
 from ..catalogue.schedule import day_status
-from ..reports import rollup
-from .models import EventKind, Ticket, TicketEvent, TicketNumber, TicketStatus
+from ..queue.models import EventKind, Ticket, TicketEvent, TicketNumber, TicketStatus
+from . import rollup
 
 # Share of visitors by agency (slug) and typical minutes at the counter.
 DEMAND = {"disdukcapil": 36, "dpmptsp": 18, "samsat": 14, "imigrasi": 10, "bank-daerah": 7}
