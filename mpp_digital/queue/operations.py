@@ -164,10 +164,13 @@ def ticket_by_token(session, token):
 
 # --- the waiting line ----------------------------------------------------------------------
 
+def _waiting_in(queue_ids, day):
+    return (Ticket.queue_id.in_(queue_ids), Ticket.day == day,
+            Ticket.status == TicketStatus.WAITING)
+
+
 def waiting(session, queue_ids, day):
-    return session.scalars(select(Ticket).where(Ticket.queue_id.in_(queue_ids),
-                                                Ticket.day == day,
-                                                Ticket.status == TicketStatus.WAITING)
+    return session.scalars(select(Ticket).where(*_waiting_in(queue_ids, day))
                            .options(selectinload(Ticket.issued_queue))).all()
 
 
@@ -322,8 +325,7 @@ def ticket_status(session, ticket, now, policy=Policy(), default_service=600):
         return {"position": 0, "wait_minutes": 0}
     line = order([Waiting(*row) for row in session.execute(
         select(Ticket.id, Ticket.arrived_at, Ticket.priority, Ticket.due_at)
-        .where(Ticket.queue_id == ticket.queue_id, Ticket.day == ticket.day,
-               Ticket.status == TicketStatus.WAITING))], utc(now), policy)
+        .where(*_waiting_in([ticket.queue_id], ticket.day)))], utc(now), policy)
     position = next(i for i, t in enumerate(line, 1) if t.id == ticket.id)
     per_visit = service_seconds(session, ticket.queue_id, now) or default_service
     counters = max(1, open_counters(session, ticket.queue))

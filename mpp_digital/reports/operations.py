@@ -1,5 +1,6 @@
 """A hall's month (or any period), every hall's year, and the public "best time to come",
 all added up from the daily rollup (reports/rollup.py)."""
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
@@ -27,21 +28,15 @@ class Report:
         return [(day, self.by_day.get(day, Summary())) for day in self.days]
 
 
-def _tally(tallies, key):
-    mine = tallies.get(key)
-    if mine is None:
-        mine = tallies[key] = Tally()
-    return mine
-
-
 def hall_report(session, mpp, start, end):
-    total, by_day, by_queue, by_hour = Tally(), {}, {}, {}
+    total = Tally()
+    by_day, by_queue, by_hour = defaultdict(Tally), defaultdict(Tally), defaultdict(Tally)
     for line in line_days(session, start, end, [mpp.id], hours=True):
         total.add(line.tally)
-        _tally(by_day, line.day).add(line.tally)
-        _tally(by_queue, line.queue_id).add(line.tally)
+        by_day[line.day].add(line.tally)
+        by_queue[line.queue_id].add(line.tally)
         for hour, stored in line.hours.items():
-            _tally(by_hour, hour).add_stored(stored)
+            by_hour[hour].add_stored(stored)
     queues = {q.id: q for q in mpp.queues}
     return Report(
         mpp=mpp, start=start, end=end, total=total.summary(), by_day=summaries(by_day),
@@ -90,12 +85,11 @@ def best_times(session, mpp, today, weeks=8, minimum=5):
     a median of two is not "typical", and an hour the agency has left is no advice.
     """
     start = today - timedelta(weeks=weeks)
-    cells = {}                           # queue id → {(weekday, hour): Tally}
+    cells = defaultdict(lambda: defaultdict(Tally))    # queue id → {(weekday, hour): Tally}
     for line in line_days(session, start, today - timedelta(days=1), [mpp.id], hours=True):
-        mine = cells.setdefault(line.queue_id, {})
         weekday = line.day.isoweekday()
         for hour, stored in line.hours.items():
-            _tally(mine, (weekday, hour)).add_stored(stored)
+            cells[line.queue_id][(weekday, hour)].add_stored(stored)
     lines = []
     for queue in mpp.queues:
         served = served_cells(mpp, queue)

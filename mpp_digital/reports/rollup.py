@@ -6,7 +6,7 @@ indexed read when it is not). Reports read rolled days from line_day and count e
 day, today included, live from the ticket events, so a report is complete whether or not the
 nightly command has run.
 """
-from collections import namedtuple
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass
 from datetime import date, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -79,14 +79,10 @@ def tally(seen):
     lines = {}
     for v in seen:
         key = (v.mpp_id, v.queue_id, v.day)
-        line = lines.get(key)
-        if line is None:
-            line = lines[key] = LineTally(v.mpp_id, v.queue_id, v.day, Tally(), {})
-        line.tally.count(v.booked, v.no_show, v.wait, v.service)
-        hour = line.hours.get(v.hour)
-        if hour is None:
-            hour = line.hours[v.hour] = Tally()
-        hour.count(v.booked, v.no_show, v.wait, v.service)
+        if key not in lines:
+            lines[key] = LineTally(v.mpp_id, v.queue_id, v.day, Tally(), defaultdict(Tally))
+        lines[key].tally.count(v.booked, v.no_show, v.wait, v.service)
+        lines[key].hours[v.hour].count(v.booked, v.no_show, v.wait, v.service)
     return lines
 
 
@@ -141,23 +137,17 @@ def hall_tallies(session, start, end):
     days, histograms included (unnesting each day's [minutes, visits] pairs), so a year of
     every hall comes back as a few rows per hall; later days are counted live."""
     through = _through(session, None)
-    halls = {}
-
-    def hall(mpp_id):
-        if mpp_id not in halls:
-            halls[mpp_id] = Tally()
-        return halls[mpp_id]
-
+    halls = defaultdict(Tally)
     counts = _rolled(select(LineDay.mpp_id, func.sum(LineDay.visits), func.sum(LineDay.booked),
                             func.sum(LineDay.no_shows)), start, end, None)
     for mpp_id, count, booked, no_shows in session.execute(counts.group_by(LineDay.mpp_id)):
-        hall(mpp_id).add(Tally(int(count), int(booked), int(no_shows)))
+        halls[mpp_id].add(Tally(int(count), int(booked), int(no_shows)))
     for column, attribute in ((LineDay.waits, "waits"), (LineDay.services, "services")):
         for mpp_id, minutes, count in session.execute(_unnested(session, column, start, end)):
-            histogram = getattr(hall(mpp_id), attribute)
+            histogram = getattr(halls[mpp_id], attribute)
             histogram[int(minutes)] = histogram.get(int(minutes), 0) + int(count)
     for line in _live(session, start, end, None, through):
-        hall(line.mpp_id).add(line.tally)
+        halls[line.mpp_id].add(line.tally)
     return halls
 
 

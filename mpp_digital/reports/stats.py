@@ -20,17 +20,6 @@ def rank(p, count):
     return max(1, -(-p * count // 100))
 
 
-def percentile(values, p):
-    """The nearest-rank percentile (the smallest value with at least p % at or below it).
-
-    Always one of the observed values, so "90 % waited at most 23 minutes" is literally true.
-    None for no values.
-    """
-    if not values:
-        return None
-    return sorted(values)[rank(p, len(values)) - 1]
-
-
 def bucket(seconds):
     """The whole minutes that cover `seconds` (rounded up; never below zero)."""
     return max(0, math.ceil(seconds / BUCKET_SECONDS))

@@ -2,7 +2,6 @@
 (counts exactly, percentiles rounded up to their whole minute), whatever part of the period
 is rolled up; report pages catch up by themselves; history written into rolled days is
 counted again; `flask reports rollup` backfills and rebuilds."""
-import math
 import random
 from datetime import date, datetime, timedelta, timezone
 
@@ -11,22 +10,17 @@ from sqlalchemy import func, select
 
 from mpp_digital.catalogue.models import Mpp
 from mpp_digital.extensions import db
-from mpp_digital.reports import history
 from mpp_digital.queue import operations as queue_ops
+from mpp_digital.reports import history, rollup
 from mpp_digital.reports import operations as ops
-from mpp_digital.reports import rollup
 from mpp_digital.reports.models import LineDay, RolledUp
-from mpp_digital.reports.stats import percentile
 
 from ..factories import mpp, queue
+from .raw import percentile, to_minute
 
 FIRST, LAST = date(2027, 1, 1), date(2027, 2, 28)
 # 1 March 2027, 10.00 WIB: yesterday (28 February) is the last complete day.
 NOW = datetime(2027, 3, 1, 3, tzinfo=timezone.utc)
-
-
-def to_minute(seconds):
-    return None if seconds is None else 60 * math.ceil(seconds / 60)
 
 
 def raw(visits):
