@@ -72,8 +72,7 @@ def public_page(time_part=None):
                 response = make_response("", 304)
             else:
                 response = _rendered(f"{request.full_path}|{etag}", view, kwargs)
-            if session.modified or response.headers.get("Set-Cookie"):
-                # A flashed message read, a token stored: this answer is one person's.
+            if personal(response):
                 response.headers["Cache-Control"] = "private, no-cache"
             elif response.status_code in (200, 304):
                 response.set_etag(etag)
@@ -94,10 +93,16 @@ def _rendered(key, view, kwargs):
         response.mimetype = "text/html"
         return response
     response = make_response(view(**kwargs))
-    if response.status_code == 200 and not response.headers.get("Set-Cookie") \
-            and not session.modified and response.mimetype == "text/html":
+    if response.status_code == 200 and not personal(response) \
+            and response.mimetype == "text/html":
         cache.set(key, response.get_data())
     return response
+
+
+def personal(response):
+    """The answer is one person's: it read a flashed message or stored a token in the session,
+    or it sets a cookie. Never kept or shared."""
+    return session.modified or bool(response.headers.get("Set-Cookie"))
 
 
 hall_page = public_page(_day_part)

@@ -1,6 +1,6 @@
 import logging
 
-from flask import Blueprint, current_app, make_response, render_template, request, session
+from flask import Blueprint, current_app, make_response, render_template, request
 from flask_babel import get_locale
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..catalogue import operations as catalogue
 from ..catalogue import versioning
+from ..catalogue.caching import personal
 from ..extensions import begin_write, cache, db
 from . import get_index
 from . import operations as ops
@@ -23,16 +24,13 @@ def results():
     kept = cache.get(key) if key else None
     if kept is not None:
         body, top = kept
-        if top is not None:
-            _count(request.args.get("q", ""), top)
         response = make_response(body)
         response.mimetype = "text/html"
-        return response
-    page, top = _render()
-    response = make_response(page)
-    if key and top is not None and not session.modified \
-            and not response.headers.get("Set-Cookie"):
-        cache.set(key, (response.get_data(), top))
+    else:
+        page, top = _render()
+        response = make_response(page)
+        if key and top is not None and not personal(response):
+            cache.set(key, (response.get_data(), top))
     if top is not None:
         _count(request.args.get("q", ""), top)       # after rendering: rows stay loaded
     return response
