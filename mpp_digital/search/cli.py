@@ -8,7 +8,8 @@ from ..errors import DomainError
 from ..extensions import db
 from . import get_index
 from .models import SearchSynonym
-from .operations import add_synonym, forget_thesaurus
+from . import thesaurus
+from .operations import add_synonym
 
 search_cli = AppGroup("search", help="The search index and the synonym list.")
 
@@ -54,4 +55,4 @@ def remove_synonym_command(synonym_id):
         raise click.ClickException(f"No synonym group {synonym_id}.")
     db.session.delete(row)
     db.session.commit()
-    forget_thesaurus()
+    thesaurus.forget()

@@ -16,7 +16,9 @@ import os
 import shutil
 import threading
 import time
+import weakref
 from collections import OrderedDict
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from ..catalogue.models import CATEGORIES, Mpp, OnlineMode, Offering, Service
 from ..extensions import db
 from .. import clock
 from ..validation import is_ascii_digits
+from . import thesaurus as synonyms
 from .analysis import indonesian_analyzer, plain_analyzer
 from .models import CatalogueChange
 
@@ -61,17 +64,32 @@ def schema():
     )
 
 
-def service_document(service):
-    """The fields of one service's document; `service` has its agency and offerings loaded."""
+_ANALYZER = indonesian_analyzer()
+
+
+def _with_concepts(text, thesaurus):
+    """The text followed by the concept words of the synonym groups it touches."""
+    return " ".join((text, *thesaurus.concepts_in([token.text for token in _ANALYZER(text)])))
+
+
+def service_document(service, thesaurus):
+    """The fields of one service's document; `service` has its agency and offerings loaded.
+    The searchable text fields carry the concept words of `thesaurus`; the stored name is
+    the name alone."""
     mpps = sorted((o.mpp for o in service.offerings), key=lambda mpp: mpp.slug)
-    return {
-        "service_id": str(service.id),
-        "slug": service.slug,
+    text = {
         "name": service.name,
         "name_en": service.name_en or "",
         "tags": f"{service.keywords} {service.agency.short_name} {service.agency.name}",
         "body": " ".join((service.summary, *_category_labels(service.category),
                           service.product)),
+    }
+    return {
+        "service_id": str(service.id),
+        "slug": service.slug,
+        **{name: _with_concepts(value, thesaurus) for name, value in text.items()},
+        "_stored_name": text["name"],
+        "_stored_name_en": text["name_en"],
         "plain": " ".join((service.name, service.name_en or "", service.keywords,
                            service.agency.short_name)),
         "agency_slug": service.agency.slug,
@@ -110,8 +128,17 @@ class SearchIndex:
         self._opened = None          # (generation name, whoosh index)
         self._synced_at = float("-inf")
         self._rebuilding = None
+        self._rebuild_asked_at = float("-inf")
         self._guard = threading.Lock()
         self._cache = OrderedDict()
+        self._states = {}            # (generation, commit) → its sync.json, read once
+        # One searcher a process, kept between searches and used by one thread at a time
+        # (a search is CPU-bound: threads gain nothing by searching at once). Opening one
+        # reads every segment's directory and stored-field offsets: most of a fresh search.
+        self._searching = threading.Lock()
+        self._kept = {}              # "key": (generation, commit), "searcher"
+        # Closed when this object goes, so no file is left for the garbage collector.
+        weakref.finalize(self, _close_kept, self._kept)
 
     # --- answers already computed, per process ------------------------------------------
 
@@ -129,6 +156,55 @@ class SearchIndex:
             self._cache[key] = value
             if len(self._cache) > self.CACHE_SIZE:
                 self._cache.popitem(last=False)
+
+    # --- searching -----------------------------------------------------------------------
+
+    @contextmanager
+    def searcher(self, weighting):
+        """The process's searcher for the current generation and commit, for one thread."""
+        with self._searching:
+            key = self.applied()
+            if self._kept.get("key") != key:
+                _close_kept(self._kept)
+                self._kept.update(key=key, searcher=self.open().searcher(weighting=weighting))
+            try:
+                yield self._kept["searcher"]
+            except BaseException:       # a broken index: the next search opens it afresh
+                _close_kept(self._kept)
+                raise
+
+    def close(self):
+        with self._searching:
+            _close_kept(self._kept)
+
+    def applied(self):
+        """(generation, commit) readers see now: a new one after every rebuild and sync."""
+        ix = self.open()
+        return self._opened[0], ix.latest_generation()
+
+    def state(self):
+        """The applied state of the current generation and commit (sync.json), read once."""
+        key = self.applied()
+        state = self._states.get(key)
+        if state is None:
+            state = _read_json(self.folder / key[0] / "sync.json")
+            self._states = {key: state}
+        return state
+
+    def knows(self, thesaurus, session):
+        """True when the index was written with the concepts of `thesaurus`. When it was not,
+        the process reloads its synonyms (another may have changed them) and, if they still
+        differ, has the index rebuilt; the caller asks without concepts meanwhile."""
+        written = self.state().get("thesaurus")
+        if written == thesaurus.fingerprint:
+            return True
+        if written is not None and synonyms.fresh(session).fingerprint == written:
+            return False           # this process's list was old; the next search has it
+        now = time.monotonic()
+        if now - self._rebuild_asked_at >= 5 * SYNC_INTERVAL:
+            self._rebuild_asked_at = now
+            self.rebuild_soon()
+        return False
 
     # --- generations ---------------------------------------------------------------------
 
@@ -166,10 +242,11 @@ class SearchIndex:
             path = self.folder / generation
             path.mkdir()
             ix = whoosh_index.create_in(str(path), schema())
+            words = synonyms.fresh(session)
             writer = ix.writer(limitmb=128)
             count = 0
             for service in session.scalars(_services_query()):
-                writer.add_document(**service_document(service))
+                writer.add_document(**service_document(service, words))
                 count += 1
             writer.commit()
             since = _now() - LATE_COMMIT_WINDOW
@@ -177,7 +254,8 @@ class SearchIndex:
                                      .where(CatalogueChange.id <= applied,
                                             CatalogueChange.changed_at >= since)).all()
             _write_json(path / "sync.json", {
-                "applied": applied, "seen": {str(r.id): r.changed_at.isoformat() for r in recent}})
+                "applied": applied, "seen": {str(r.id): r.changed_at.isoformat() for r in recent},
+                "thesaurus": words.fingerprint})
             _write_text(self.folder / "CURRENT", generation)
             self._forget_old_generations(keep={generation})
             log.info("search index rebuilt: %s with %d services", generation, count)
@@ -244,10 +322,19 @@ class SearchIndex:
         writer = ix.writer(timeout=timeout, delay=0.05)
         try:
             state, pending = self.pending_changes(session, ix)   # another process may have won
+            words = synonyms.current(session)
+            if words.fingerprint != state.get("thesaurus"):
+                words = synonyms.fresh(session)
+            if words.fingerprint != state.get("thesaurus"):
+                # Documents written with other synonyms than the rest: no concept can be
+                # trusted until a rebuild; said before the commit, so no reader of the new
+                # commit sees the old fingerprint.
+                state["thesaurus"] = None
+                _write_json(Path(ix.storage.folder) / "sync.json", state)
             service_ids = {r.service_id for r in pending}
             found = session.scalars(_services_query().where(Service.id.in_(service_ids))).all()
             for service in found:
-                writer.update_document(**service_document(service))
+                writer.update_document(**service_document(service, words))
             for gone in service_ids - {s.id for s in found}:
                 writer.delete_by_term("service_id", str(gone))
         except BaseException:
@@ -260,10 +347,18 @@ class SearchIndex:
         seen.update({str(r.id): r.changed_at.isoformat() for r in pending
                      if r.changed_at >= since})
         applied = max([state["applied"], *(r.id for r in pending)])
-        _write_json(Path(ix.storage.folder) / "sync.json", {"applied": applied, "seen": seen})
+        _write_json(Path(ix.storage.folder) / "sync.json",
+                    {"applied": applied, "seen": seen, "thesaurus": state.get("thesaurus")})
         log.info("search index: %d services updated from %d changes", len(service_ids),
                  len(pending))
         return True
+
+
+def _close_kept(kept):
+    searcher = kept.pop("searcher", None)
+    kept.pop("key", None)
+    if searcher is not None:
+        searcher.close()
 
 
 def _write_text(path, text):

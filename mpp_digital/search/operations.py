@@ -1,21 +1,22 @@
 """Searching the catalogue: the index when it is usable, the database when it is not."""
 import hashlib
 import logging
-import time
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
-from whoosh.highlight import HtmlFormatter, WholeFragmenter
+from whoosh.highlight import HtmlFormatter, WholeFragmenter, highlight
 from whoosh.scoring import BM25F
 
 from .. import throttle
 from ..catalogue.models import Agency, Mpp, Offering, OnlineMode, Region, Service
 from ..errors import DomainError
 from ..extensions import db, upsert
-from .analysis import words
+from . import thesaurus
+from .analysis import indonesian_analyzer, words
 from .models import SearchSynonym, SearchTally
-from .query import Thesaurus, build_query, parse_synonym_lines, rank, shipped_synonyms
+from .query import build_query, rank
+from .thesaurus import parse_synonym_lines
 
 log = logging.getLogger(__name__)
 
@@ -56,27 +57,6 @@ class SearchOutcome:
 
 # --- synonyms ------------------------------------------------------------------------------
 
-_thesaurus_cache = {"at": 0.0, "thesaurus": None, "loads": 0}
-THESAURUS_TTL = 30.0      # seconds; staff additions reach every process within this
-
-
-def thesaurus(session, now=None):
-    """The shipped synonym list plus the groups staff added, cached briefly per process."""
-    now = time.monotonic() if now is None else now
-    cached = _thesaurus_cache
-    if cached["thesaurus"] is None or now - cached["at"] > THESAURUS_TTL:
-        extra = session.scalars(select(SearchSynonym.terms)).all()
-        cached["loads"] += 1
-        cached["thesaurus"] = Thesaurus(shipped_synonyms() + parse_synonym_lines(extra),
-                                        version=cached["loads"])
-        cached["at"] = now
-    return cached["thesaurus"]
-
-
-def forget_thesaurus():
-    _thesaurus_cache["thesaurus"] = None
-
-
 class SynonymRefused(DomainError):
     status = 422
 
@@ -90,7 +70,7 @@ def add_synonym(session, text, now):
                         created_at=now)
     session.add(row)
     session.flush()
-    forget_thesaurus()
+    thesaurus.forget()
     return row
 
 
@@ -107,16 +87,17 @@ def search(index, session, request, language="id"):
 
 
 def _search_index(index, session, request, language):
-    ix = index.open()
+    index.open()
     index.sync_if_due(session)
-    words_in_use = thesaurus(session)
+    words_in_use = thesaurus.current(session)
+    concepts = index.knows(words_in_use, session)
+    words_in_use = thesaurus.current(session)       # reloaded if the index knew newer ones
     # Citizens ask the same few things all day: a result stays valid until the index commits
-    # again (its generation number changes) or the synonym list is reloaded.
-    key = (index.current_generation(), ix.latest_generation(), words_in_use.version, language,
-           request)
+    # again (its generation number changes) or the synonym list changes.
+    key = (*index.applied(), words_in_use.fingerprint, concepts, language, request)
     cached = index.cache_get(key)
     if cached is None:
-        cached = _ask_index(ix, words_in_use, request, language)
+        cached = _ask_index(index, words_in_use, concepts, request, language)
         index.cache_put(key, cached)
     found, suggestion = cached
     services = _load_services([service_id for service_id, _ in found])
@@ -124,22 +105,28 @@ def _search_index(index, session, request, language):
     return SearchOutcome(hits=hits, suggestion=suggestion)
 
 
-def _ask_index(ix, words_in_use, request, language):
+_STEMS = indonesian_analyzer()
+
+
+def _ask_index(index, words_in_use, concepts, request, language):
     """([(service id, highlighted title)], spelling suggestion) from the index."""
-    with ix.searcher(weighting=WEIGHTING) as searcher:
-        query = build_query(request.text, words_in_use, request.filters(), searcher.reader())
+    with index.searcher(WEIGHTING) as searcher:
+        query = build_query(request.text, words_in_use, request.filters(), searcher.reader(),
+                            concepts)
         if query is None:
             return [], None
-        results, hits = rank(searcher, query, request.limit)
-        results.formatter = HtmlFormatter(tagname="mark", between="")
-        results.fragmenter = WholeFragmenter()
-        found = [(int(hit["service_id"]), _highlight(hit, language)) for hit in hits]
+        _, hits = rank(searcher, query, request.limit)
+        found = [(int(hit["service_id"]), _highlight(hit, query.marks, language))
+                 for hit in hits]
         return found, None if found else _suggest(searcher, request.text)
 
 
-def _highlight(hit, language):
+def _highlight(hit, marks, language):
+    """The name with the searched words (every alternative's stems) in <mark>; the index's
+    concept words are not in the stored name, so the marks come from the words themselves."""
     field_name = "name_en" if language == "en" and hit.get("name_en") else "name"
-    marked = hit.highlights(field_name)
+    marked = highlight(hit[field_name], marks, _STEMS, WholeFragmenter(),
+                       HtmlFormatter(tagname="mark", between=""))   # it numbers the words
     return Markup(marked) if marked else Markup.escape(hit[field_name])
 
 
@@ -161,7 +148,9 @@ def _load_services(ids):
 
 def _search_database(session, request):
     """The fallback: services whose name or keywords contain the words or their synonyms."""
-    units = thesaurus(session).units(words(request.text))
+    words_in_use = thesaurus.current(session)
+    units = [(raw, words_in_use.alternatives(entry))
+             for raw, entry in words_in_use.units(words(request.text))]
     if not units:
         return []
     haystack = func.lower(Service.name + " " + func.coalesce(Service.name_en, "") + " "

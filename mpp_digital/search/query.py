@@ -1,57 +1,12 @@
 """From a citizen's words to a Whoosh query: synonyms, stems, typo tolerance and filters."""
-from dataclasses import dataclass, field
-from importlib.resources import files
+from dataclasses import dataclass
 
 from whoosh import query as q
 
-from .analysis import stem, words
+from .analysis import words
 
 TEXT_FIELDS = ("name", "name_en", "tags", "body")
-SHIPPED_SYNONYMS = files(__package__) / "synonyms.txt"
-
-
-def parse_synonym_lines(lines):
-    """Groups of entries; each entry a tuple of stems ("kartu keluarga" → ("kartu", "keluarga"))."""
-    groups = []
-    for line in lines:
-        line = line.split("#", 1)[0].strip()
-        entries = {tuple(stem(w) for w in words(entry)) for entry in line.split(",")}
-        entries.discard(())
-        if len(entries) > 1:
-            groups.append(entries)
-    return groups
-
-
-def shipped_synonyms():
-    return parse_synonym_lines(SHIPPED_SYNONYMS.read_text(encoding="utf-8").splitlines())
-
-
-@dataclass
-class Thesaurus:
-    """Which entries mean the same: each entry maps to every entry of every group it is in."""
-    groups: list
-    version: int = 0           # which load of the synonym lists this is
-    _by_entry: dict = field(default_factory=dict)
-    longest: int = 1
-
-    def __post_init__(self):
-        for group in self.groups:
-            for entry in group:
-                self._by_entry.setdefault(entry, set()).update(group)
-                self.longest = max(self.longest, len(entry))
-
-    def units(self, tokens):
-        """Split query tokens into units, joining words that form a known entry ("izin usaha")."""
-        stems = [stem(t) for t in tokens]
-        units, i = [], 0
-        while i < len(tokens):
-            for size in range(min(self.longest, len(tokens) - i), 0, -1):
-                key = tuple(stems[i:i + size])
-                if size == 1 or key in self._by_entry:
-                    units.append((tokens[i:i + size], self._by_entry.get(key, {key}) | {key}))
-                    i += size
-                    break
-        return units
+KEYWORDS = "tags"
 
 
 def _entry_query(fieldname, entry):
@@ -59,39 +14,59 @@ def _entry_query(fieldname, entry):
     return terms[0] if len(terms) == 1 else q.And(terms)
 
 
-def unit_query(tokens, alternatives, reader=None):
-    """Any field containing any alternative of this unit, or a near spelling of the typed word.
+def unit_query(tokens, entry, thesaurus, reader=None, concepts=True):
+    """Any field containing this unit's meaning, or a near spelling of the typed word.
 
-    The near spelling is only tried for a word the index does not know as typed: expanding a
-    fuzzy term over the whole vocabulary is the most expensive part of a query.
+    With `concepts` (an index written with this thesaurus), a unit in a synonym group asks
+    for its group's concept word in each field, and for the group's alternatives only in the
+    curated keywords: a service whose keywords name a thing in several ways ("paspor pasport
+    passport") is the one citizens mean by it, and a concept alone would weigh those as one.
+    Without concepts (an index still written with other synonyms) it asks for every
+    alternative in every field: for one word, up to 40 terms and And-trees.
+    The near spelling is only tried for a word the index knows in no form, neither as typed
+    nor by its stem or a synonym ("perpanjang" is known as "panjang"): expanding a fuzzy term
+    over the whole vocabulary is the most expensive part of a query (25 ms for a ten-letter
+    word on the national catalogue).
     """
-    parts = [_entry_query(f, entry) for f in TEXT_FIELDS for entry in sorted(alternatives)
-             if reader is None or all((f, stem) in reader for stem in entry)]
-    if len(tokens) == 1 and len(tokens[0]) >= 4 and tokens[0].isalpha():
-        word = tokens[0]
-        if reader is None or ("plain", word) not in reader:
-            parts.append(q.FuzzyTerm("plain", word, boost=0.6,
-                                     maxdist=1 if len(word) < 7 else 2, prefixlength=1))
+    meanings = thesaurus.concepts_of(entry) if concepts else set()
+    alternatives = sorted(thesaurus.alternatives(entry))
+    if meanings:
+        asked = [(f, (concept,)) for f in TEXT_FIELDS for concept in sorted(meanings)]
+        asked += [(KEYWORDS, alt) for alt in alternatives]
+    else:
+        asked = [(f, alt) for f in TEXT_FIELDS for alt in alternatives]
+    parts = [_entry_query(f, alt) for f, alt in asked
+             if reader is None or all((f, stem) in reader for stem in alt)]
+    word = tokens[0]
+    if len(tokens) == 1 and len(word) >= 4 and word.isalpha() and (
+            reader is None or not parts and ("plain", word) not in reader):
+        parts.append(q.FuzzyTerm("plain", word, boost=0.6,
+                                 maxdist=1 if len(word) < 7 else 2, prefixlength=1))
     return q.Or(parts)
 
 
 @dataclass
 class CitizenQuery:
-    """The query for the index, and one sub-query a unit to count how many units a hit covers."""
+    """The query for the index, one sub-query a unit to count how many units a hit covers,
+    and the stems to mark in a hit's name."""
     query: q.Query
     units: list
+    marks: frozenset
 
 
-def build_query(text, thesaurus, filters=(), reader=None):
+def build_query(text, thesaurus, filters=(), reader=None, concepts=True):
     """Units OR-ed together, restricted by the filters; None when no word is left."""
-    units = [unit_query(tokens, alts, reader)
-             for tokens, alts in thesaurus.units(words(text))]
+    units, marks = [], set()
+    for tokens, entry in thesaurus.units(words(text)):
+        units.append(unit_query(tokens, entry, thesaurus, reader, concepts))
+        marks.update(stem for alt in thesaurus.alternatives(entry) for stem in alt)
     units = [unit for unit in units if unit.subqueries]      # words the index cannot match
     if not units:
         return None
     query = units[0] if len(units) == 1 else q.Or(units)
     filters = [q.Term(name, value) for name, value in filters if value]
-    return CitizenQuery(q.And([query, *filters]) if filters else query, units)
+    return CitizenQuery(q.And([query, *filters]) if filters else query, units,
+                        frozenset(marks))
 
 
 def _unit_terms(units, reader):

@@ -12,6 +12,7 @@ from ..catalogue.caching import personal
 from ..extensions import begin_write, cache, db
 from . import get_index
 from . import operations as ops
+from . import thesaurus
 from .forms import SearchForm
 
 bp = Blueprint("search", __name__)
@@ -47,12 +48,12 @@ def _page_key(index):
     if current_user.is_authenticated:
         return None
     try:
-        ix = index.open()
+        index.open()
         index.sync_if_due(db.session)
-        state = (index.current_generation(), ix.latest_generation())
+        state = index.applied()
     except Exception:              # the search itself falls back to the database
         return None
-    parts = (versioning.current(db.session), *state, ops.thesaurus(db.session).version,
+    parts = (versioning.current(db.session), *state, thesaurus.current(db.session).fingerprint,
              get_locale(), request.full_path)
     return "search|" + "|".join(str(part) for part in parts)
 

@@ -173,7 +173,8 @@ def test_a_corrupt_index_falls_back_and_is_rebuilt(app, index):
     for path in generation.iterdir():
         if path.suffix in (".toc", ".seg", ".pst", ".trm"):
             path.write_bytes(b"\x00garbage")
-    index._opened = None                                  # as a freshly started process
+    index.close()                                         # as a freshly started process
+    index._opened = None
     found, outcome = _find(app, index, "paspor")
     assert not outcome.from_index and "paspor-biasa" in found[:3]
     index.wait_for_rebuild()
