@@ -1,5 +1,6 @@
 """Jinja filters: local times (WIB/WITA/WIT), Rupiah, weekdays and durations in the page's language."""
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_day_names
@@ -16,14 +17,15 @@ def tz_abbr(tzname):
     return TZ_ABBREVIATIONS[tzname]
 
 
-def local_now(tzname, now=None):
-    """`now` (aware, default the current instant) as a wall-clock time in `tzname`."""
-    return (now or clock.now()).astimezone(ZoneInfo(tzname))
-
-
 def clock(value):
     """A wall-clock time: 08.00 in Bahasa Indonesia, 8:00 AM in English."""
-    return format_time(value, "short", locale=get_locale())
+    return _clock(value, str(get_locale()))
+
+
+# A hall page shows dozens of times and fees; Babel takes tens of microseconds for each.
+@lru_cache(maxsize=4096)
+def _clock(value, locale):
+    return format_time(value, "short", locale=locale)
 
 
 def local_datetime(value, tzname):
@@ -42,17 +44,36 @@ def weekday_name(iso_weekday):
 
 def weekday_range(days):
     """[1, 2, 3, 4] → "Senin–Kamis"; [1, 3] → "Senin, Rabu"."""
-    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+    return _weekday_range(tuple(days), str(get_locale()))
+
+
+@lru_cache(maxsize=1024)
+def _weekday_range(days, locale):
+    if len(days) > 2 and days == tuple(range(days[0], days[-1] + 1)):
         return f"{weekday_name(days[0])}–{weekday_name(days[-1])}"
     return ", ".join(weekday_name(d) for d in days)
+
+
+def online_badge(mode):
+    """How a service is done ("Datang langsung"), as a badge in the page's language."""
+    return _online_badge(mode, str(get_locale()))
+
+
+@lru_cache(maxsize=64)
+def _online_badge(mode, locale):
+    return Markup('<span class="badge badge-{}">{}</span>').format(mode.value, str(mode.label))
 
 
 def rupiah(amount):
     """0 is "Gratis"; otherwise Rp350.000 (IDR350,000 in English)."""
     if amount == 0:
         return _("Gratis")
-    return format_currency(amount, "IDR", locale=get_locale(), format="¤#,##0",
-                           currency_digits=False)
+    return _rupiah(amount, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _rupiah(amount, locale):
+    return format_currency(amount, "IDR", locale=locale, format="¤#,##0", currency_digits=False)
 
 
 def duration(value, unit):
@@ -122,4 +143,4 @@ def init_app(app):
         weekday_name=weekday_name, weekday_range=weekday_range, rupiah=rupiah,
         duration=duration, localized_name=localized_name, masked_nik=masked_nik,
         masked_phone=masked_phone, code_groups=code_groups, qr_svg=qr_svg,
-        decimal=decimal, percent=percent)
+        decimal=decimal, percent=percent, online_badge=online_badge)

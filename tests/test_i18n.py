@@ -44,3 +44,27 @@ def test_the_compiled_catalogue_matches_the_po_file():
             assert compiled.gettext(message.id) == message.string, message.id
         else:
             assert compiled.ngettext(*message.id, 2) == message.string[1], message.id
+
+
+def test_the_page_filters_answer_in_the_language_of_each_request():
+    """The filters keep what Babel formatted per language: the second language must not get
+    the first one's words."""
+    from datetime import time
+
+    from flask_babel import force_locale
+
+    from mpp_digital import create_app, filters
+    from mpp_digital.catalogue.models import OnlineMode
+
+    app = create_app({"SECRET_KEY": "test", "NIK_HMAC_KEY": "test",
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.test_request_context():
+        for language, days, fee, at, badge in (
+                ("id", "Senin–Kamis", "Rp350.000", "08.00", "Datang langsung"),
+                ("en", "Monday–Thursday", "IDR350,000", "8:00\u202fAM", "Visit in person")):
+            with force_locale(language):
+                assert filters.weekday_range([1, 2, 3, 4]) == days
+                assert filters.weekday_range([1, 3]).count(",") == 1
+                assert filters.rupiah(350000) == fee
+                assert filters.clock(time(8, 0)) == at
+                assert f">{badge}</span>" in filters.online_badge(OnlineMode.VISIT_ONLY)

@@ -42,8 +42,8 @@ def _day_part(version, slug):
     if key not in _DAY_PARTS:
         if len(_DAY_PARTS) > 5000:
             _DAY_PARTS.clear()
-        today = operations.hall_day(db.session, operations.get_mpp(db.session, slug),
-                                    clock.now(), "id")
+        hall = operations.get_hall(db.session, slug, hours=True)
+        today = operations.hall_day(db.session, hall, clock.now(), "id")
         _DAY_PARTS[key] = sorted(t for span in today.status.spans for t in span)
     passed = bisect_right(_DAY_PARTS[key], local.time().replace(tzinfo=None))
     return f"{local.date().isoformat()}.{passed}"

@@ -12,7 +12,7 @@ import holidays
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..errors import DomainError, NotFound
 from .models import (Agency, Closure, DurationUnit, Mpp, Offering, OnlineMode, OpeningHours,
@@ -128,11 +128,50 @@ def get_mpp(session, slug):
     return mpp
 
 
-def get_hall(session, slug):
-    """The hall alone, with its region and province (its time zone): for pages that show its
-    name, not its catalogue."""
-    mpp = session.scalar(select(Mpp).where(Mpp.slug == slug).options(
-        selectinload(Mpp.region).selectinload(Region.province)))
+def hall_listing(session, mpp):
+    """What a hall's page lists, read as plain rows (no catalogue objects): [(agency, its week
+    of hours grouped, its services by name)], by agency name. An agency row has slug,
+    short_name and name; a service row slug, name, name_en, fee and online_mode."""
+    rows = session.execute(
+        select(Offering.id, Service.slug, Service.name, Service.name_en, Service.fee,
+               Service.online_mode, Agency.slug.label("agency_slug"),
+               Agency.short_name.label("agency_short_name"),
+               Agency.name.label("agency_name"))
+        .join(Offering.service).join(Service.agency).where(Offering.mpp_id == mpp.id)).all()
+    own_hours = {}
+    for row in session.execute(
+            select(OpeningHours.offering_id, OpeningHours.weekday, OpeningHours.opens_at,
+                   OpeningHours.closes_at)
+            .join(Offering, Offering.id == OpeningHours.offering_id)
+            .where(Offering.mpp_id == mpp.id)):
+        own_hours.setdefault(row.offering_id, []).append(Interval(*row[1:]))
+    hall_hours = intervals(mpp.hours)
+    by_agency = {}
+    for row in rows:
+        agency = Listed(row.agency_slug, row.agency_short_name, row.agency_name)
+        hours, services = by_agency.setdefault(agency, (set(), []))
+        hours.update(effective_hours(hall_hours, own_hours.get(row.id, [])))
+        services.append(row)
+    return [(agency, group_by_hours(hours), sorted(services, key=lambda s: s.name))
+            for agency, (hours, services) in sorted(by_agency.items(),
+                                                    key=lambda item: item[0].short_name)]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An agency as a hall's page lists it."""
+    slug: str
+    short_name: str
+    name: str
+
+
+def get_hall(session, slug, hours=False):
+    """The hall alone, with its region and province (its time zone), and with `hours` its
+    opening hours: for pages that show its name and hours, not its catalogue."""
+    options = [joinedload(Mpp.region).joinedload(Region.province)]     # one statement
+    if hours:
+        options.append(selectinload(Mpp.hours))
+    mpp = session.scalar(select(Mpp).where(Mpp.slug == slug).options(*options))
     if mpp is None:
         raise NotFound(_l("MPP tidak ditemukan."))
     return mpp

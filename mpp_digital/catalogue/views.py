@@ -49,12 +49,14 @@ def region(slug):
 @bp.get("/mpp/<slug>")
 @hall_page
 def mpp(slug):
-    mpp = ops.get_mpp(db.session, slug)
+    mpp = ops.get_hall(db.session, slug, hours=True)
     language = str(get_locale())
+    agencies = ops.hall_listing(db.session, mpp)
     return render_template("catalogue/mpp.html", mpp=mpp,
                            today=ops.hall_day(db.session, mpp, clock.now(), language),
                            week=ops.group_by_hours(ops.intervals(mpp.hours)),
-                           agencies=ops.agencies_at(mpp))
+                           agencies=agencies,
+                           services=sum(len(services) for _, _, services in agencies))
 
 
 @bp.get("/mpp/<slug>/layanan/<service>")
