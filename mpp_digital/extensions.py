@@ -2,6 +2,7 @@
 import sqlite3
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -55,6 +56,20 @@ cache = Cache()
 api = Api()
 # Storage from RATELIMIT_STORAGE_URI: memory:// for one process, redis://… for several.
 limiter = Limiter(key_func=get_remote_address)
+
+
+def remembered(name, key, compute, size=4096):
+    """`compute()`, kept by this app in this process under `key` in the memo `name`. For
+    answers whose key names everything they depend on (a version, a day, a minute): nothing
+    is invalidated, a full memo starts again, and the memo goes with the app."""
+    memo = current_app.extensions.setdefault("mpp_memos", {}).setdefault(name, {})
+    if key in memo:
+        return memo[key]
+    value = compute()
+    if len(memo) >= size:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 @event.listens_for(Engine, "connect")

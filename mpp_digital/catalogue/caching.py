@@ -19,33 +19,26 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from .. import clock
-from ..extensions import cache, db
+from ..extensions import cache, db, remembered
 from . import operations, versioning
 
-_ZONES = {}              # (version, slug) → the hall's time zone
-_DAY_PARTS = {}          # (version, slug, local date) → the day's opening and closing times
-
-
 def _local_now(version, slug):
-    if (version, slug) not in _ZONES:
-        if len(_ZONES) > 5000:
-            _ZONES.clear()
-        _ZONES[(version, slug)] = clock.zone(operations.get_hall(db.session, slug))
-    return clock.now().astimezone(_ZONES[(version, slug)])
+    zone = remembered("hall-zones", (version, slug),
+                      lambda: clock.zone(operations.get_hall(db.session, slug)))
+    return clock.now().astimezone(zone)
 
 
 def _day_part(version, slug):
     """Which part of its day a hall is in: its local date and how many of today's opening and
     closing times have passed (loaded once per catalogue version, hall and day)."""
     local = _local_now(version, slug)
-    key = (version, slug, local.date())
-    if key not in _DAY_PARTS:
-        if len(_DAY_PARTS) > 5000:
-            _DAY_PARTS.clear()
+
+    def times():
         hall = operations.get_hall(db.session, slug, hours=True)
         today = operations.hall_day(db.session, hall, clock.now(), "id")
-        _DAY_PARTS[key] = sorted(t for span in today.status.spans for t in span)
-    passed = bisect_right(_DAY_PARTS[key], local.time().replace(tzinfo=None))
+        return sorted(t for span in today.status.spans for t in span)
+    passed = bisect_right(remembered("hall-day-parts", (version, slug, local.date()), times),
+                          local.time().replace(tzinfo=None))
     return f"{local.date().isoformat()}.{passed}"
 
 

@@ -12,7 +12,7 @@ import holidays
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..errors import DomainError, NotFound
 from .models import (Agency, Closure, DurationUnit, Mpp, Offering, OnlineMode, OpeningHours,
@@ -178,10 +178,13 @@ def get_hall(session, slug, hours=False):
 
 
 def get_offering(session, mpp_slug, service_slug):
+    hall = contains_eager(Offering.mpp)
+    service = contains_eager(Offering.service)
     offering = session.scalar(
         select(Offering).join(Offering.mpp).join(Offering.service)
         .where(Mpp.slug == mpp_slug, Service.slug == service_slug)
-        .options(selectinload(Offering.mpp).selectinload(Mpp.hours),
+        .options(hall.joinedload(Mpp.region).joinedload(Region.province),
+                 hall.selectinload(Mpp.hours), service.joinedload(Service.agency),
                  selectinload(Offering.hours)))
     if offering is None:
         raise NotFound(_l("Layanan ini tidak tersedia di MPP tersebut."))
@@ -225,7 +228,7 @@ def mpps_offering(session, service, exclude=None):
     """The MPPs where a service is offered, in region code order."""
     query = (select(Mpp).join(Mpp.offerings).join(Mpp.region)
              .where(Offering.service_id == service.id)
-             .options(selectinload(Mpp.region)).order_by(Region.code))
+             .options(contains_eager(Mpp.region)).order_by(Region.code))
     if exclude is not None:
         query = query.where(Mpp.id != exclude.id)
     return session.scalars(query).all()

@@ -7,6 +7,7 @@ the same one. Every transition is a TicketEvent, and every staff action is audit
 import hmac
 import secrets
 import statistics
+from dataclasses import dataclass
 from datetime import timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
@@ -19,7 +20,7 @@ from ..booking.operations import normalise_code
 from ..clock import local_day, utc
 from ..catalogue.models import Mpp, Offering, Province, Queue, Region
 from ..errors import DomainError, NotFound
-from ..extensions import upsert
+from ..extensions import remembered, upsert
 from ..validation import is_ascii_digits
 from .models import (EventKind, HallQueueVersion, Ticket, TicketEvent, TicketNumber,
                      TicketStatus)
@@ -319,18 +320,44 @@ def open_counters(session, queue):
     return sum(1 for c in queue.counters if c.is_open)
 
 
-def ticket_status(session, ticket, now, policy=Policy(), default_service=600):
+@dataclass(frozen=True)
+class LineState:
+    """What every waiting ticket of a line is told: the line in calling order (ticket ids), the
+    median visit in seconds (None: too few visits yet) and the counters open to it."""
+    order: tuple
+    per_visit: float | None
+    counters: int
+
+
+def line_state(session, queue, day, now, policy=Policy(), version=None):
+    """The line's state at `now`. Given the hall's queue version (bumped by every ticket event
+    and every change of its lines and counters), it is computed once per process for that
+    version and minute: when a call changes the hall, every phone waiting in it asks again,
+    and they are all told the same."""
+    def read():
+        line = order([Waiting(*row) for row in session.execute(
+            select(Ticket.id, Ticket.arrived_at, Ticket.priority, Ticket.due_at)
+            .where(*_waiting_in([queue.id], day)))], utc(now), policy)
+        return LineState(tuple(t.id for t in line), service_seconds(session, queue.id, now),
+                         open_counters(session, queue))
+    if version is None:
+        return read()
+    return remembered("line-states", (queue.id, day, version,
+                                      int(utc(now).timestamp() // 60), policy), read)
+
+
+def ticket_status(session, ticket, now, policy=Policy(), default_service=600, version=None):
     """Position in line and the estimated wait, from recent service times and open counters."""
     if ticket.status != TicketStatus.WAITING:
         return {"position": 0, "wait_minutes": 0}
-    line = order([Waiting(*row) for row in session.execute(
-        select(Ticket.id, Ticket.arrived_at, Ticket.priority, Ticket.due_at)
-        .where(*_waiting_in([ticket.queue_id], ticket.day)))], utc(now), policy)
-    position = next(i for i, t in enumerate(line, 1) if t.id == ticket.id)
-    per_visit = service_seconds(session, ticket.queue_id, now) or default_service
-    counters = max(1, open_counters(session, ticket.queue))
+    state = line_state(session, ticket.queue, ticket.day, now, policy, version)
+    if ticket.id not in state.order:     # the line was read after a later change than ours
+        state = line_state(session, ticket.queue, ticket.day, now, policy)
+    # Still not in it: called since this request read the ticket; the next poll shows that.
+    position = state.order.index(ticket.id) + 1 if ticket.id in state.order else 1
+    per_visit = state.per_visit or default_service
     return {"position": position,
-            "wait_minutes": round(position * per_visit / counters / 60)}
+            "wait_minutes": round(position * per_visit / max(1, state.counters) / 60)}
 
 
 def board(session, mpp_id, day, latest=6):

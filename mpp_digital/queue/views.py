@@ -199,7 +199,8 @@ def ticket_status(token):
         ticket = ops.ticket_by_token(db.session, token)
         return make_response(render_template(
             "queue/status.html", ticket=ticket, mpp=ticket.queue.mpp, still=still,
-            state=ops.ticket_status(db.session, ticket, now, _policy())))
+            state=ops.ticket_status(db.session, ticket, now, _policy(),
+                                    version=found.version)))
     return _revalidated(etag, "private, no-cache", page)
 
 

@@ -159,3 +159,34 @@ def test_the_ticket_page_never_loads_the_halls_whole_catalogue(app, client, monk
     from mpp_digital.catalogue import operations as catalogue
     monkeypatch.setattr(catalogue, "get_mpp", lambda *a, **k: pytest.fail("get_mpp"))
     assert client.get(f"/tiket/{token}").status_code == 200
+
+
+def test_phones_waiting_in_one_line_are_told_from_one_reading_of_it_per_hall_change(app, client):
+    """After a call every phone in the hall asks again: the line (its order, service times and
+    open counters) is read once for the new hall version, and each phone finds its place."""
+    first, _ = _issue(app)
+    second, _ = _issue(app)
+    third, _ = _issue(app)
+    assert "urutan ke-1" in client.get(f"/tiket/{first}").get_data(as_text=True)
+    with statements(app) as seen:
+        page = client.get(f"/tiket/{third}").get_data(as_text=True)
+    assert "urutan ke-3" in page
+    assert len(seen) == 2, seen               # the hall's version and the ticket, nothing else
+    _call_next(app)                           # a new hall version: the line is read again
+    assert "urutan ke-1" in client.get(f"/tiket/{second}").get_data(as_text=True)
+    assert "urutan ke-2" in client.get(f"/tiket/{third}").get_data(as_text=True)
+
+
+def test_a_line_read_before_the_ticket_is_still_answered(app, client, monkeypatch):
+    """A line remembered for the hall's version may have been read after a later change than
+    this request's (a ticket issued or called between two reads): the ticket is placed from a
+    fresh reading, never missing from the line."""
+    token, _ = _issue(app)
+    real = ops.line_state
+
+    def stale(session, queue, day, now, policy=ops.Policy(), version=None):
+        state = real(session, queue, day, now, policy, version)
+        return ops.LineState((), state.per_visit, state.counters) if version else state
+    monkeypatch.setattr(ops, "line_state", stale)
+    response = client.get(f"/tiket/{token}")
+    assert response.status_code == 200 and "urutan ke-1" in response.get_data(as_text=True)
