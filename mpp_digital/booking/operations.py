@@ -95,13 +95,11 @@ def request_fingerprint(offering, starts_at, citizen, nik_key):
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def expire_past(session, nik_hmac, now):
-    """Active bookings whose slot has ended stop counting against the citizen's limits."""
-    ended = select(Slot.id).where(Slot.ends_at < utc(now))
+def expire_past(session, appointment_ids):
+    """These active bookings have ended: they stop counting against the citizen's limits."""
     session.execute(update(Appointment)
-                    .where(Appointment.nik_hmac == nik_hmac,
-                           Appointment.status == AppointmentStatus.ACTIVE,
-                           Appointment.slot_id.in_(ended))
+                    .where(Appointment.id.in_(appointment_ids),
+                           Appointment.status == AppointmentStatus.ACTIVE)
                     .values(status=AppointmentStatus.EXPIRED)
                     .execution_options(synchronize_session=False))
 
@@ -138,9 +136,8 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
         return _replay(earlier, fingerprint), False
     _check_slot(offering, slot, now)
     nik_hmac = citizen.nik.keyed_hash(nik_key)
-    expire_past(session, nik_hmac, now)
     for _ in range(3):      # a lost race for the same NIK seat number is tried again
-        seat = _free_seat(session, nik_hmac, offering.service_id, max_active)
+        seat = _free_seat(session, nik_hmac, offering.service_id, max_active, now)
         try:
             with session.begin_nested():
                 if not take_seat(session, slot.id):
@@ -170,12 +167,24 @@ def _replay(earlier, fingerprint):
     return earlier
 
 
-def _free_seat(session, nik_hmac, service_id, max_active):
+def _free_seat(session, nik_hmac, service_id, max_active, now):
     """The lowest of the NIK's `max_active` seat numbers that no active booking holds, read
-    with its active bookings in one query; LimitReached when the NIK already has this service
-    booked or every seat is held (a request of the same NIK may have taken the last one)."""
-    active = session.execute(select(Appointment.service_id, Appointment.nik_seat).where(
-        Appointment.nik_hmac == nik_hmac, Appointment.status == AppointmentStatus.ACTIVE)).all()
+    with its active bookings in one query (bookings whose slot has ended are marked expired
+    then, and only then: most citizens have none); LimitReached when the NIK already has
+    this service booked or every seat is held (a request of the same NIK may have taken the
+    last one)."""
+    active, ended = [], []
+    for appointment_id, booked, seat, ends_at in session.execute(
+            select(Appointment.id, Appointment.service_id, Appointment.nik_seat, Slot.ends_at)
+            .join(Slot, Slot.id == Appointment.slot_id)
+            .where(Appointment.nik_hmac == nik_hmac,
+                   Appointment.status == AppointmentStatus.ACTIVE)):
+        if ends_at < utc(now):
+            ended.append(appointment_id)
+        else:
+            active.append((booked, seat))
+    if ended:
+        expire_past(session, ended)
     if any(booked == service_id for booked, _ in active):
         raise LimitReached(_l("NIK ini sudah memiliki janji aktif untuk layanan ini. "
                               "Batalkan atau ubah janji itu bila perlu."))
