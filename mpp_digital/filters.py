@@ -110,10 +110,15 @@ def decimal(value, places=None):
     `places` fixes the decimals shown; None shows at most one ("3", "3,5"). CSV files keep the
     machine format; this is for people.
     """
-    pattern = "#,##0" + ("." + "0" * places if places else "" if places == 0 else ".#")
     if not isinstance(value, (int, float, Decimal)):
         value = float(value)             # exact fractions of the IKM
-    return format_decimal(value, format=pattern, locale=get_locale())
+    return _decimal(value, places, str(get_locale()))
+
+
+@lru_cache(maxsize=8192)
+def _decimal(value, places, locale):
+    pattern = "#,##0" + ("." + "0" * places if places else "" if places == 0 else ".#")
+    return format_decimal(value, format=pattern, locale=locale)
 
 
 def percent(rate, places=1):

@@ -59,12 +59,14 @@ def test_the_page_filters_answer_in_the_language_of_each_request():
     app = create_app({"SECRET_KEY": "test", "NIK_HMAC_KEY": "test",
                       "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     with app.test_request_context():
-        for language, days, fee, at, badge in (
-                ("id", "Senin–Kamis", "Rp350.000", "08.00", "Datang langsung"),
-                ("en", "Monday–Thursday", "IDR350,000", "8:00\u202fAM", "Visit in person")):
+        for language, days, fee, at, badge, share in (
+                ("id", "Senin–Kamis", "Rp350.000", "08.00", "Datang langsung", "85,62"),
+                ("en", "Monday–Thursday", "IDR350,000", "8:00\u202fAM", "Visit in person",
+                 "85.62")):
             with force_locale(language):
                 assert filters.weekday_range([1, 2, 3, 4]) == days
                 assert filters.weekday_range([1, 3]).count(",") == 1
                 assert filters.rupiah(350000) == fee
                 assert filters.clock(time(8, 0)) == at
                 assert f">{badge}</span>" in filters.online_badge(OnlineMode.VISIT_ONLY)
+                assert filters.decimal(85.62, 2) == share and filters.decimal(3) == "3"

@@ -7,8 +7,8 @@ from datetime import date, time, timedelta
 from ..catalogue.models import Mpp, Queue
 from ..catalogue.operations import offering_hours
 from ..survey import operations as survey
-from .rollup import hall_tallies, line_days
-from .stats import Summary, Tally, summaries
+from .rollup import hall_tallies, hour_waits, line_days
+from .stats import Summary, Tally, histogram_percentile, summaries
 
 
 @dataclass
@@ -85,17 +85,16 @@ def best_times(session, mpp, today, weeks=8, minimum=5):
     a median of two is not "typical", and an hour the agency has left is no advice.
     """
     start = today - timedelta(weeks=weeks)
-    cells = defaultdict(lambda: defaultdict(Tally))    # queue id → {(weekday, hour): Tally}
-    for line in line_days(session, start, today - timedelta(days=1), [mpp.id], hours=True):
-        weekday = line.day.isoweekday()
-        for hour, stored in line.hours.items():
-            cells[line.queue_id][(weekday, hour)].add_stored(stored)
+    cells = defaultdict(dict)                 # queue id → {(weekday, hour): wait histogram}
+    for (queue_id, weekday, hour), histogram in hour_waits(
+            session, start, today - timedelta(days=1), mpp.id).items():
+        cells[queue_id][(weekday, hour)] = histogram
     lines = []
     for queue in mpp.queues:
         served = served_cells(mpp, queue)
-        median = {key: tally.summary().wait_p50
-                  for key, tally in cells.get(queue.id, {}).items()
-                  if sum(tally.waits.values()) >= minimum and key in served}
+        median = {key: histogram_percentile(histogram, 50)
+                  for key, histogram in cells.get(queue.id, {}).items()
+                  if sum(histogram.values()) >= minimum and key in served}
         if not median:
             continue
         best = min(median, key=lambda key: (median[key], key))

@@ -132,6 +132,24 @@ def line_days(session, start, end, mpp_ids=None, hours=False):
     return result
 
 
+def hour_waits(session, start, end, mpp_id):
+    """{(queue_id, ISO weekday, local hour): {minutes: visits}}: the wait histograms of one
+    hall's lines by weekday and hour of arrival over [start, end]. Reads only the rolled-up
+    days' hour column (not the day's own histograms) and counts later days live."""
+    waits = defaultdict(dict)
+    rows = session.execute(_rolled(select(LineDay.queue_id, LineDay.day, LineDay.hours),
+                                   start, end, [mpp_id])).all()
+    live = [(line.queue_id, line.day, {h: t.as_json() for h, t in line.hours.items()})
+            for line in _live(session, start, end, [mpp_id], _through(session, [mpp_id]))]
+    for queue_id, day, hours in rows + live:
+        weekday = day.isoweekday()
+        for hour, stored in hours.items():
+            histogram = waits[(queue_id, weekday, int(hour))]
+            for minutes, count in stored["w"]:
+                histogram[minutes] = histogram.get(minutes, 0) + count
+    return waits
+
+
 def hall_tallies(session, start, end):
     """{mpp_id: Tally} of every hall over [start, end]. The database adds up the rolled-up
     days, histograms included (unnesting each day's [minutes, visits] pairs), so a year of

@@ -136,7 +136,7 @@ class SearchIndex:
         # (a search is CPU-bound: threads gain nothing by searching at once). Opening one
         # reads every segment's directory and stored-field offsets: most of a fresh search.
         self._searching = threading.Lock()
-        self._kept = {}              # "key": (generation, commit), "searcher"
+        self._kept = {}              # "key": (generation, commit, weighting), "searcher"
         # Closed when this object goes, so no file is left for the garbage collector.
         weakref.finalize(self, _close_kept, self._kept)
 
@@ -163,7 +163,7 @@ class SearchIndex:
     def searcher(self, weighting):
         """The process's searcher for the current generation and commit, for one thread."""
         with self._searching:
-            key = self.applied()
+            key = (*self.applied(), weighting)
             if self._kept.get("key") != key:
                 _close_kept(self._kept)
                 self._kept.update(key=key, searcher=self.open().searcher(weighting=weighting))
