@@ -34,7 +34,7 @@ def create_app(test_config=None, instance_path=None):
         app.config.from_mapping(test_config)
     _settle_config(app)
 
-    from . import cli, errors, filters, i18n, ops, search, throttle
+    from . import cli, errors, filters, i18n, notify, ops, search, throttle
     from .extensions import api, babel, cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -51,6 +51,7 @@ def create_app(test_config=None, instance_path=None):
     i18n.init_app(app)
     cli.init_app(app)
     search.init_app(app)
+    notify.init_app(app)
     ops.init_app(app)
 
     from .accounts.views import bp as accounts_bp

@@ -81,6 +81,23 @@ CHECK_IN_BEFORE_MINUTES = 30
 CHECK_IN_AFTER_MINUTES = 10
 PRIORITY_BOOST_MINUTES = 30
 
+# Messages to citizens (notify/): the booking's proof, reminders and the hall's changes, sent by
+# `flask notify work` from the outbox. E-mail over SMTP: NOTIFY_SMTP_HOST (unset: nothing is
+# queued, and the booking page says that no reminder will come), NOTIFY_SMTP_PORT,
+# NOTIFY_SMTP_SECURITY ("starttls", "ssl" or "none"), NOTIFY_SMTP_USERNAME and
+# NOTIFY_SMTP_PASSWORD (optional), NOTIFY_SMTP_TIMEOUT (seconds), NOTIFY_SENDER (the From
+# address, required with a host). Reminders: the day before at NOTIFY_REMINDER_HOUR (the hall's
+# local time) and NOTIFY_REMINDER_BEFORE_MINUTES before the slot.
+NOTIFY_SMTP_HOST = None
+NOTIFY_SMTP_PORT = 587
+NOTIFY_SMTP_SECURITY = "starttls"
+NOTIFY_SMTP_USERNAME = None
+NOTIFY_SMTP_PASSWORD = None
+NOTIFY_SMTP_TIMEOUT = 20
+NOTIFY_SENDER = None
+NOTIFY_REMINDER_HOUR = 16
+NOTIFY_REMINDER_BEFORE_MINUTES = 120
+
 # The site's host ("mpp.example.go.id"): absolute links (QR codes, the API, messages) are
 # built from it, never from a client's Host header, and requests naming another host get 400.
 # Required in production. TRUSTED_HOSTS adds names the site also answers to (a health probe's

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..accounts import operations as accounts
 from ..booking import slots
 from ..accounts.models import Role
+from ..booking import notices
 from ..booking import operations as booking
 from ..catalogue import operations as catalogue
 from ..catalogue.models import Closure, Mpp
@@ -193,6 +194,7 @@ def add_staff(session, role, email, name, password, actor, now, mpp_id, agency_i
 def move_misfit(session, appointment, slot, message, actor, now):
     before = {"slot": appointment.slot.starts_at.isoformat(), "status": appointment.status.value}
     booking.move_by_staff(session, appointment, slot, message.strip(), now)
+    notices.moved(session, appointment, now, reason=appointment.staff_message)
     accounts.audit(session, actor, now, "appointment.move", appointment.id, before,
                    {"slot": appointment.slot.starts_at.isoformat(),
                     "message": appointment.staff_message}, appointment.offering.mpp_id)
@@ -200,6 +202,7 @@ def move_misfit(session, appointment, slot, message, actor, now):
 
 def cancel_misfit(session, appointment, message, actor, now):
     booking.cancel_by_staff(session, appointment, message.strip(), now)
+    notices.cancelled(session, appointment, now, reason=appointment.staff_message)
     accounts.audit(session, actor, now, "appointment.cancel", appointment.id,
                    {"status": "active"}, {"status": appointment.status.value,
                                           "message": appointment.staff_message},

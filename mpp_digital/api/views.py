@@ -2,11 +2,13 @@ from datetime import timedelta
 from functools import wraps
 
 from flask import current_app, g, request, url_for
+from flask_babel import get_locale
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
 
 from .. import clock
 from ..accounts import api_clients
+from ..booking import notices
 from ..booking import operations as booking
 from ..booking import slots as booking_slots
 from ..booking.nik import parse_nik
@@ -179,13 +181,16 @@ def book(data):
         now = clock.now()
         citizen = booking.Citizen(name=data["name"].strip(),
                                   nik=parse_nik(data["nik"], clock.local_day(offering.mpp, now)),
-                                  phone=parse_phone(data["phone"]), email=data["email"])
+                                  phone=parse_phone(data["phone"]), email=data["email"],
+                                  language=str(get_locale()))
         nik_key = current_app.config["NIK_HMAC_KEY"]
-        appointment, _ = booking.book_appointment(
+        appointment, created = booking.book_appointment(
             db.session, offering, booking_slots.slot_at(db.session, offering, data["start"]),
             citizen, now, nik_key, current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"],
             api_client_id=client_id, idempotency_key=key,
             fingerprint=booking.request_fingerprint(offering, data["start"], citizen, nik_key))
+        if created:
+            notices.booked(db.session, appointment, now)
         answer = _appointment_json(appointment)     # before the commit expires the rows
     except Exception:
         db.session.rollback()

@@ -73,6 +73,10 @@ class Appointment(db.Model):
     cancelled_at: Mapped[datetime | None]
     # What the hall told the citizen when it moved or cancelled the booking.
     staff_message: Mapped[str] = mapped_column(String(300), default="")
+    # The language the citizen booked in: messages about the booking are written in it.
+    language: Mapped[str] = mapped_column(String(5), default="id", server_default="id")
+    # When the citizen answered a reminder with "Saya datang".
+    confirmed_at: Mapped[datetime | None]
 
     slot: Mapped[Slot] = relationship()
     offering: Mapped[Offering] = relationship()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -59,6 +59,7 @@ class Citizen:
     nik: object            # booking.nik.Nik
     phone: str             # +62…
     email: str | None = None
+    language: str = "id"   # the page's language: the messages are written in it
 
 
 # --- seats ---------------------------------------------------------------------------------
@@ -147,6 +148,7 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
                     service=offering.service, status=AppointmentStatus.ACTIVE,
                     name=citizen.name, nik_hmac=nik_hmac, nik_last4=citizen.nik.last4,
                     nik_seat=seat, phone=citizen.phone, email=citizen.email,
+                    language=citizen.language,
                     api_client_id=api_client_id, idempotency_key=idempotency_key,
                     request_hash=fingerprint,
                     created_at=utc(now))
@@ -223,6 +225,19 @@ def cancel_appointment(session, appointment, now):
     if result.rowcount != 1:
         raise BookingRefused(_l("Janji ini sudah tidak aktif."))
     release_seat(session, appointment.slot_id)
+    session.refresh(appointment)
+
+
+def confirm_appointment(session, appointment, now):
+    """The citizen says they will come (from a reminder's link): kept, for the hall's figures
+    of reminders that brought people in."""
+    result = session.execute(
+        update(Appointment).where(Appointment.id == appointment.id,
+                                  Appointment.status == AppointmentStatus.ACTIVE)
+        .values(confirmed_at=func.coalesce(Appointment.confirmed_at, utc(now)))
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise BookingRefused(_l("Janji ini sudah tidak aktif."))
     session.refresh(appointment)
 
 

@@ -1,7 +1,8 @@
 from datetime import date
 
-from flask import (Blueprint, abort, current_app, make_response, redirect, render_template,
-                   request, session, url_for)
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
+                   render_template, request, session, url_for)
+from flask_babel import get_locale, gettext as _
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
@@ -11,8 +12,10 @@ from ..errors import DomainError
 from ..extensions import begin_write, db, limiter
 from ..filters import clock as wall_clock
 from ..validation import parse_id
+from . import notices
 from . import operations as ops
 from .calendar import appointment_ics
+from .links import read_token, still_valid
 from ..forms import ConfirmForm
 from .forms import BookingForm, LookupForm, RescheduleForm
 from .models import Appointment, Slot
@@ -87,10 +90,12 @@ def book(slug, service, day):
 def _book(offering, form, now):
     slot_id = parse_id(form.slot.data) or 0
     citizen = ops.Citizen(name=form.name.data.strip(), nik=form.nik.parsed,
-                          phone=form.phone.parsed, email=form.email.data or None)
+                          phone=form.phone.parsed, email=form.email.data or None,
+                          language=str(get_locale()))
     appointment, _ = ops.book_appointment(
         db.session, offering, db.session.get(Slot, slot_id), citizen, now,
         current_app.config["NIK_HMAC_KEY"], current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"])
+    notices.booked(db.session, appointment, now)
     appointment_id = appointment.id
     db.session.commit()
     return appointment_id
@@ -116,6 +121,7 @@ def appointment():
                            offering=offering, mpp=offering.mpp, service=appointment.service,
                            starts_at=clock.to_local(offering.mpp, appointment.slot.starts_at),
                            can_reschedule=ops.can_reschedule(appointment, clock.now()),
+                           reminded_by=notices.channel_for(appointment.email),
                            form=ConfirmForm())
 
 
@@ -160,6 +166,7 @@ def cancel():
     begin_write(db.session)
     try:
         ops.cancel_appointment(db.session, appointment, clock.now())
+        notices.cancelled(db.session, appointment, clock.now())
     except DomainError:
         db.session.rollback()
     else:
@@ -197,6 +204,7 @@ def reschedule(day):
         try:
             ops.reschedule_appointment(db.session, appointment,
                                        db.session.get(Slot, slot_id), now)
+            notices.moved(db.session, appointment, now)
         except DomainError as exc:
             db.session.rollback()
             refusal = exc.message
@@ -206,6 +214,53 @@ def reschedule(day):
     status = 409 if refusal else (422 if form.errors else 200)
     return render_template("booking/reschedule.html", appointment=appointment,
                            mpp=offering.mpp, day=day, form=form, refusal=refusal), status
+
+
+# --- the links in messages ------------------------------------------------------------------
+#
+# A reminder's "Saya datang" and "Batalkan" open this page (a GET never changes anything); its
+# buttons post back to it. The link is signed and names one booking (links.py).
+
+def _linked(token):
+    """The booking a message's link names, while its slot has not ended; 404 otherwise."""
+    found = read_token(token)
+    appointment = db.session.get(Appointment, found[0], options=[
+        selectinload(Appointment.slot), selectinload(Appointment.service)]) if found else None
+    if appointment is None or not still_valid(appointment, found[1], clock.now()):
+        abort(404)
+    return appointment
+
+
+@bp.get("/janji/tautan/<token>")
+def link(token):
+    appointment = _linked(token)
+    mpp = appointment.offering.mpp
+    return render_template("booking/link.html", appointment=appointment, mpp=mpp,
+                           service=appointment.service, token=token, form=ConfirmForm(),
+                           starts_at=clock.to_local(mpp, appointment.slot.starts_at))
+
+
+@bp.post("/janji/tautan/<token>/<answer>")
+def link_answer(token, answer):
+    if answer not in ("datang", "batal") or not ConfirmForm().validate_on_submit():
+        abort(404 if answer not in ("datang", "batal") else 400)
+    begin_write(db.session)
+    appointment = _linked(token)
+    now = clock.now()
+    try:
+        if answer == "datang":
+            ops.confirm_appointment(db.session, appointment, now)
+        else:
+            ops.cancel_appointment(db.session, appointment, now)
+            notices.cancelled(db.session, appointment, now)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message)
+    else:
+        db.session.commit()
+        flash(_("Terima kasih, kami tunggu kedatangan Anda.") if answer == "datang"
+              else _("Janji Anda sudah dibatalkan. Kursinya kini bisa dipesan warga lain."))
+    return redirect(url_for(".link", token=token))
 
 
 @bp.post("/janji/selesai")
@@ -219,6 +274,6 @@ def forget():
 def no_store(response):
     """Pages about a booking hold personal data: browsers and proxies must not keep them."""
     if request.endpoint in ("booking.appointment", "booking.calendar", "booking.lookup",
-                            "booking.book", "booking.reschedule"):
+                            "booking.book", "booking.reschedule", "booking.link"):
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,0 +1,35 @@
+"""Signed links to one booking, for the messages: "Saya datang" and "Batalkan" open a page
+about that booking without its code or NIK. The link names the booking's id and code, signed
+with the site's secret; it works until the booked slot ends (read from the booking, so a
+moved booking's link follows it), and never for another booking."""
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ..clock import utc
+
+SALT = "booking-link"
+
+
+def _signer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def token_for(appointment):
+    return _signer().dumps([appointment.id, appointment.code])
+
+
+def read_token(token):
+    """(booking id, code) that a token names, or None for a token this site did not sign."""
+    try:
+        found = _signer().loads(token)
+    except BadSignature:
+        return None
+    if not (isinstance(found, list) and len(found) == 2 and isinstance(found[0], int)
+            and isinstance(found[1], str)):
+        return None
+    return tuple(found)
+
+
+def still_valid(appointment, code, now):
+    """The token's code is this booking's, and its slot has not ended."""
+    return appointment.code == code and utc(now) < appointment.slot.ends_at

@@ -1,0 +1,86 @@
+"""What a booking tells its citizen, through the outbox (notify): the proof at once (with the
+.ics), a reminder the day before at NOTIFY_REMINDER_HOUR and another NOTIFY_REMINDER_BEFORE
+minutes before, each with the links "Saya datang" and "Batalkan"; and the hall's moves and
+cancellations with their reason. Written in the transaction of the change that causes them,
+in the language the citizen booked in; a change voids the reminders still queued.
+
+Only e-mail for now, and only when the citizen gave an address and the site configured SMTP.
+"""
+from datetime import datetime, time, timedelta
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+
+from ..clock import to_local, utc
+from ..notify import operations as outbox
+from .calendar import appointment_ics
+from .links import token_for
+
+REMINDER = "booking.reminder"
+
+
+def _about(appointment):
+    return f"appointment:{appointment.id}"
+
+
+def channel_for(email):
+    """How a citizen with this address (or none) will hear from the hall: "email" or None."""
+    return "email" if email and "email" in outbox.available() else None
+
+
+def reminder_times(appointment, now):
+    """When the reminders of a booking are due (aware datetimes, only those still ahead)."""
+    config = current_app.config
+    starts = to_local(appointment.offering.mpp, appointment.slot.starts_at)
+    day_before = datetime.combine(starts.date() - timedelta(days=1),
+                                  time(config["NOTIFY_REMINDER_HOUR"]), starts.tzinfo)
+    shortly = starts - timedelta(minutes=config["NOTIFY_REMINDER_BEFORE_MINUTES"])
+    return [due for due in (day_before, shortly) if utc(due) > utc(now)]
+
+
+def _enqueue(session, appointment, kind, template, now, due_at=None, reason=None,
+             calendar=False):
+    if channel_for(appointment.email) is None:
+        return None
+    offering = appointment.offering
+    mpp = offering.mpp
+    with force_locale(appointment.language):
+        text = render_template(
+            f"notify/{template}.txt", appointment=appointment, mpp=mpp,
+            service=appointment.service, reason=reason,
+            starts_at=to_local(mpp, appointment.slot.starts_at),
+            link=url_for("booking.link", token=token_for(appointment), _external=True),
+            checklist=url_for("catalogue.checklist", slug=mpp.slug,
+                              service=appointment.service.slug, _external=True))
+    subject, _, body = text.strip().partition("\n")
+    return outbox.enqueue(session, kind=kind, channel="email", recipient=appointment.email,
+                          subject=subject.strip(), body=body.strip() + "\n",
+                          due_at=due_at or now, now=now, about=_about(appointment),
+                          attachment=appointment_ics(appointment).decode() if calendar
+                          else None)
+
+
+def _remind(session, appointment, now):
+    for due in reminder_times(appointment, now):
+        _enqueue(session, appointment, REMINDER, "reminder", now, due_at=due)
+
+
+def booked(session, appointment, now):
+    """The proof of a new booking, and its reminders."""
+    _enqueue(session, appointment, "booking.proof", "booked", now, calendar=True)
+    _remind(session, appointment, now)
+
+
+def moved(session, appointment, now, reason=None):
+    """The booking has a new time (the citizen's change, or the hall's with `reason`)."""
+    outbox.void(session, _about(appointment), [REMINDER])
+    _enqueue(session, appointment, "booking.moved", "moved", now, reason=reason,
+             calendar=True)
+    _remind(session, appointment, now)
+
+
+def cancelled(session, appointment, now, reason=None):
+    """The booking is cancelled: no reminder; the hall's reason, when it cancelled."""
+    outbox.void(session, _about(appointment), [REMINDER])
+    if reason is not None:
+        _enqueue(session, appointment, "booking.cancelled", "cancelled", now, reason=reason)

@@ -1,0 +1,104 @@
+"""Writing messages into the outbox, and claiming and settling them for the worker.
+
+A message is claimed by a guarded UPDATE (status and lease in its WHERE clause), so two
+workers never hold the same row; PostgreSQL first picks candidates with FOR UPDATE SKIP
+LOCKED so that workers do not queue behind each other, and SQLite's write transactions are
+serialised (BEGIN IMMEDIATE). A claim is a lease: a worker killed after claiming leaves the
+row in `sending`, and it is claimed again when the lease runs out, so no message is lost. A
+worker killed after sending but before recording it sends that message again when the lease
+runs out: e-mail has no idempotency key, so each message carries a stable Message-ID that mail
+clients use to drop the copy.
+"""
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from ..clock import utc
+from .models import Message, MessageStatus
+
+LEASE = timedelta(minutes=5)      # a claim older than this is a worker that died
+MAX_ATTEMPTS = 6                  # then the message is failed and its error kept for staff
+
+
+def available(config=None):
+    """The channels this site can send on: {"email"} when SMTP is configured, else empty."""
+    config = config or current_app.config
+    return {"email"} if config.get("NOTIFY_SMTP_HOST") and config.get("NOTIFY_SENDER") \
+        else set()
+
+
+def enqueue(session, *, kind, channel, recipient, subject, body, due_at, now, about=None,
+            attachment=None):
+    """Queue one message, in the caller's transaction (flushes only)."""
+    message = Message(kind=kind, channel=channel, recipient=recipient, subject=subject[:200],
+                      body=body, attachment=attachment, about=about, due_at=utc(due_at),
+                      created_at=utc(now))
+    session.add(message)
+    session.flush()
+    return message
+
+
+def void(session, about, kinds=None):
+    """Void the messages about `about` that are still waiting (of `kinds`, when given)."""
+    conditions = [Message.about == about, Message.status == MessageStatus.PENDING]
+    if kinds:
+        conditions.append(Message.kind.in_(kinds))
+    return session.execute(update(Message).where(*conditions)
+                           .values(status=MessageStatus.VOID)
+                           .execution_options(synchronize_session=False)).rowcount
+
+
+def _claimable(now):
+    return or_(and_(Message.status == MessageStatus.PENDING, Message.due_at <= utc(now)),
+               and_(Message.status == MessageStatus.SENDING,
+                    Message.claimed_at < utc(now) - LEASE))
+
+
+def claim(session, now, limit=20):
+    """Claim up to `limit` due messages (and those whose worker's lease ran out) for this
+    worker; returns (claim token, [Message]). Runs in the caller's write transaction, which the
+    caller commits before sending."""
+    candidates = select(Message.id).where(_claimable(now)).order_by(Message.due_at,
+                                                                     Message.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = session.scalars(candidates).all()
+    if not ids:
+        return None, []
+    token = secrets.token_hex(16)
+    session.execute(update(Message).where(Message.id.in_(ids), _claimable(now))
+                    .values(status=MessageStatus.SENDING, claim=token, claimed_at=utc(now),
+                            attempts=Message.attempts + 1)
+                    .execution_options(synchronize_session=False))
+    return token, session.scalars(select(Message).where(Message.claim == token)
+                                  .order_by(Message.id)).all()
+
+
+def sent(session, message_id, token, now):
+    """Record a message as sent, if this worker's claim still holds it."""
+    return session.execute(update(Message).where(Message.id == message_id,
+                                                 Message.claim == token,
+                                                 Message.status == MessageStatus.SENDING)
+                           .values(status=MessageStatus.SENT, sent_at=utc(now), last_error="")
+                           .execution_options(synchronize_session=False)).rowcount == 1
+
+
+def backoff(attempts):
+    """Wait before another try: 1, 4, 16, 64 … minutes."""
+    return timedelta(minutes=4 ** (attempts - 1))
+
+
+def failed(session, message, token, error, now):
+    """Record a failed try: again after a backoff, or failed for good after MAX_ATTEMPTS."""
+    final = message.attempts >= MAX_ATTEMPTS
+    values = {"status": MessageStatus.FAILED if final else MessageStatus.PENDING,
+              "last_error": str(error)[:2000]}
+    if not final:
+        values["due_at"] = utc(now + backoff(message.attempts))
+    return session.execute(update(Message).where(Message.id == message.id,
+                                                 Message.claim == token,
+                                                 Message.status == MessageStatus.SENDING)
+                           .values(**values)
+                           .execution_options(synchronize_session=False)).rowcount == 1

@@ -1,0 +1,50 @@
+"""The worker: claims due messages, sends each on its channel and records the outcome.
+
+Several may run, on several machines (`flask notify work` each); see operations.py for how a
+message is sent once.
+"""
+import logging
+import time
+
+from .. import clock
+from ..extensions import begin_write, db
+from . import operations as ops
+from .channels import ChannelError, configured
+
+log = logging.getLogger(__name__)
+
+
+def drain_once(config, batch=20):
+    """Claim one batch and send it; returns the number of messages claimed."""
+    channels = configured(config)
+    begin_write(db.session)
+    token, messages = ops.claim(db.session, clock.now(), batch)
+    db.session.expunge_all()                # kept as read: the commit would expire them
+    db.session.commit()                     # the claim holds before anything is sent
+    for message in messages:
+        channel = channels.get(message.channel)
+        try:
+            if channel is None:
+                raise ChannelError(f"channel {message.channel!r} is not configured")
+            channel.send(message)
+        except ChannelError as exc:
+            log.warning("message %s not sent (try %s): %s", message.id, message.attempts, exc)
+            begin_write(db.session)
+            ops.failed(db.session, message, token, exc, clock.now())
+        else:
+            begin_write(db.session)
+            ops.sent(db.session, message.id, token, clock.now())
+        db.session.commit()
+    db.session.remove()
+    return len(messages)
+
+
+def work(config, batch=20, idle=2.0, once=False):
+    """Drain the outbox; with `once`, until nothing is due, else for ever, pausing `idle`
+    seconds when nothing is due."""
+    while True:
+        claimed = drain_once(config, batch)
+        if not claimed:
+            if once:
+                return
+            time.sleep(idle)
