@@ -22,6 +22,7 @@ class EmailChannel:
         self.sender = config["NOTIFY_SENDER"]
         self.domain = self.sender.rpartition("@")[2] or "mpp-digital"
         self.timeout = float(config.get("NOTIFY_SMTP_TIMEOUT") or 20)
+        self._client = None          # the batch's connection, between open() and close()
 
     def message_id(self, message):
         """Stable for the outbox row: a copy sent again after a crash has the same Message-ID,
@@ -42,20 +43,44 @@ class EmailChannel:
                                 params={"method": "PUBLISH"})
         return mail
 
+    def _connect(self):
+        if self.security == "ssl":
+            client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout)
+        else:
+            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        if self.security == "starttls":
+            client.starttls()
+        if self.username:
+            client.login(self.username, self.password or "")
+        return client
+
     def send(self, message):
+        """Send one message, on the connection of the batch when one is open."""
         try:
-            if self.security == "ssl":
-                client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout)
+            if self._client is None:
+                with self._connect() as client:
+                    client.send_message(self.compose(message))
             else:
-                client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-            with client:
-                if self.security == "starttls":
-                    client.starttls()
-                if self.username:
-                    client.login(self.username, self.password or "")
-                client.send_message(self.compose(message))
+                self._client.send_message(self.compose(message))
         except (OSError, smtplib.SMTPException) as exc:
+            self.close()                     # the next message opens a new connection
             raise ChannelError(f"{type(exc).__name__}: {exc}") from exc
+
+    def open(self):
+        """Keep one connection for a batch of messages (close() ends it)."""
+        if self._client is None:
+            try:
+                self._client = self._connect()
+            except (OSError, smtplib.SMTPException):
+                self._client = None          # each message tries, and fails, on its own
+
+    def close(self):
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.quit()
+            except (OSError, smtplib.SMTPException):
+                client.close()
 
 
 def configured(config):

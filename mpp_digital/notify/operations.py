@@ -5,9 +5,9 @@ workers never hold the same row; PostgreSQL first picks candidates with FOR UPDA
 LOCKED so that workers do not queue behind each other, and SQLite's write transactions are
 serialised (BEGIN IMMEDIATE). A claim is a lease: a worker killed after claiming leaves the
 row in `sending`, and it is claimed again when the lease runs out, so no message is lost. A
-worker killed after sending but before recording it sends that message again when the lease
-runs out: e-mail has no idempotency key, so each message carries a stable Message-ID that mail
-clients use to drop the copy.
+worker killed after sending but before recording it (a batch is recorded at its end, in one
+commit) sends those messages again when the lease runs out: e-mail has no idempotency key, so
+each message carries a stable Message-ID that mail clients use to drop the copy.
 """
 import secrets
 from datetime import timedelta
@@ -76,13 +76,13 @@ def claim(session, now, limit=20):
                                   .order_by(Message.id)).all()
 
 
-def sent(session, message_id, token, now):
-    """Record a message as sent, if this worker's claim still holds it."""
-    return session.execute(update(Message).where(Message.id == message_id,
+def sent(session, message_ids, token, now):
+    """Record messages as sent, those this worker's claim still holds; returns how many."""
+    return session.execute(update(Message).where(Message.id.in_(message_ids),
                                                  Message.claim == token,
                                                  Message.status == MessageStatus.SENDING)
                            .values(status=MessageStatus.SENT, sent_at=utc(now), last_error="")
-                           .execution_options(synchronize_session=False)).rowcount == 1
+                           .execution_options(synchronize_session=False)).rowcount
 
 
 def backoff(attempts):

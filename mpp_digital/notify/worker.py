@@ -21,22 +21,38 @@ def drain_once(config, batch=20):
     token, messages = ops.claim(db.session, clock.now(), batch)
     db.session.expunge_all()                # kept as read: the commit would expire them
     db.session.commit()                     # the claim holds before anything is sent
-    for message in messages:
-        channel = channels.get(message.channel)
-        try:
-            if channel is None:
-                raise ChannelError(f"channel {message.channel!r} is not configured")
-            channel.send(message)
-        except ChannelError as exc:
-            log.warning("message %s not sent (try %s): %s", message.id, message.attempts, exc)
+    wanted = {message.channel for message in messages}
+    for name in wanted & set(channels):
+        channels[name].open()
+    done = []
+    try:
+        for message in messages:
+            if _send(channels.get(message.channel), message, token):
+                done.append(message.id)
+    finally:
+        for channel in channels.values():
+            channel.close()
+        if done:          # recorded once for the batch: one commit, not one a message
             begin_write(db.session)
-            ops.failed(db.session, message, token, exc, clock.now())
-        else:
-            begin_write(db.session)
-            ops.sent(db.session, message.id, token, clock.now())
-        db.session.commit()
+            ops.sent(db.session, done, token, clock.now())
+            db.session.commit()
     db.session.remove()
     return len(messages)
+
+
+def _send(channel, message, token):
+    """True when sent; a failure is recorded at once (its retry time depends on it)."""
+    try:
+        if channel is None:
+            raise ChannelError(f"channel {message.channel!r} is not configured")
+        channel.send(message)
+    except ChannelError as exc:
+        log.warning("message %s not sent (try %s): %s", message.id, message.attempts, exc)
+        begin_write(db.session)
+        ops.failed(db.session, message, token, exc, clock.now())
+        db.session.commit()
+        return False
+    return True
 
 
 def work(config, batch=20, idle=2.0, once=False):

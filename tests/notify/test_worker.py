@@ -59,7 +59,7 @@ def test_a_worker_killed_after_claiming_loses_nothing_and_sends_once(app, inbox)
     assert len(inbox.mails) == 1 and _rows(app)[0].status == MessageStatus.SENT
     with app.app_context():                     # the dead worker's late record changes nothing
         begin_write(db.session)
-        assert not ops.sent(db.session, claimed[0], token, NOW)
+        assert ops.sent(db.session, claimed, token, NOW) == 0
         db.session.rollback()
 
 
@@ -130,3 +130,20 @@ def test_workers_racing_never_claim_one_message_twice(app, inbox):
             [MessageStatus.PENDING, MessageStatus.SENDING])    # dropped: claims overlap
         claims = race()
     assert len(claims) > len(set(claims))
+
+
+def test_a_worker_killed_before_recording_sends_again_with_the_same_message_id(
+        app, inbox, monkeypatch):
+    """SMTP takes no idempotency key: what a dead worker sent but did not record is sent again
+    after its lease, as the same message (Message-ID), which mail clients keep once."""
+    _queue(app)
+
+    def dies(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(ops, "sent", dies)
+    with pytest.raises(KeyboardInterrupt):
+        _drain(app, NOW)
+    monkeypatch.undo()
+    assert _drain(app, NOW + ops.LEASE + timedelta(seconds=1)) == 1
+    assert len(inbox.mails) == 2 and inbox.mails[0]["Message-ID"] == inbox.mails[1]["Message-ID"]
+    assert _rows(app)[0].status == MessageStatus.SENT
