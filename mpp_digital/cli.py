@@ -130,6 +130,32 @@ def demo_accounts(password, admin_password):
     return [(email, role.value) for email, _, role, *_ in wanted]
 
 
+@click.group("privacy")
+def privacy_cli():
+    """Personal data the site no longer needs."""
+
+
+@privacy_cli.command("purge")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Days kept after a visit (default PRIVACY_RETENTION_DAYS, 30).")
+@with_appcontext
+def purge_command(days):
+    """Erase the phone numbers and e-mail addresses of bookings whose visit is over, and the
+    messages sent to them; run daily."""
+    from .booking.operations import erase_contacts
+    from .extensions import begin_write
+    from .notify.operations import purge
+
+    days = current_app.config["PRIVACY_RETENTION_DAYS"] if days is None else days
+    before = clock.now() - timedelta(days=days)
+    begin_write(db.session)
+    erased = erase_contacts(db.session, before)
+    deleted = purge(db.session, before)
+    db.session.commit()
+    click.echo(f"Contacts erased from {erased} bookings; {deleted} sent messages deleted "
+               f"(visits and messages over {days} days ago).")
+
+
 def init_app(app):
     from .accounts.cli import accounts_cli
     from .api.cli import api_clients_cli
@@ -138,6 +164,7 @@ def init_app(app):
     from .reports.cli import reports_cli
 
     app.cli.add_command(init_command)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(booking_cli)
     app.cli.add_command(accounts_cli)

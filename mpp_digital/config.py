@@ -97,6 +97,9 @@ NOTIFY_SMTP_TIMEOUT = 20
 NOTIFY_SENDER = None
 NOTIFY_REMINDER_HOUR = 16
 NOTIFY_REMINDER_BEFORE_MINUTES = 120
+# `flask privacy purge` (daily): a booking's phone and e-mail, and the messages sent to it, are
+# erased this many days after the visit.
+PRIVACY_RETENTION_DAYS = 30
 
 # The site's host ("mpp.example.go.id"): absolute links (QR codes, the API, messages) are
 # built from it, never from a client's Host header, and requests naming another host get 400.

@@ -6,7 +6,7 @@ in the language the citizen booked in; a change voids the reminders still queued
 
 Only e-mail for now, and only when the citizen gave an address and the site configured SMTP.
 """
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
@@ -39,7 +39,7 @@ def reminder_times(appointment, now):
 
 
 def _enqueue(session, appointment, kind, template, now, due_at=None, reason=None,
-             calendar=False):
+             calendar=False, expires_at=None):
     if channel_for(appointment.email) is None:
         return None
     offering = appointment.offering
@@ -56,13 +56,16 @@ def _enqueue(session, appointment, kind, template, now, due_at=None, reason=None
     return outbox.enqueue(session, kind=kind, channel="email", recipient=appointment.email,
                           subject=subject.strip(), body=body.strip() + "\n",
                           due_at=due_at or now, now=now, about=_about(appointment),
+                          expires_at=expires_at,
                           attachment=appointment_ics(appointment).decode() if calendar
                           else None)
 
 
 def _remind(session, appointment, now):
-    for due in reminder_times(appointment, now):
-        _enqueue(session, appointment, REMINDER, "reminder", now, due_at=due)
+    starts = appointment.slot.starts_at.replace(tzinfo=timezone.utc)
+    for due in reminder_times(appointment, now):        # no use once the slot has begun
+        _enqueue(session, appointment, REMINDER, "reminder", now, due_at=due,
+                 expires_at=starts)
 
 
 def booked(session, appointment, now):

@@ -241,6 +241,16 @@ def confirm_appointment(session, appointment, now):
     session.refresh(appointment)
 
 
+def erase_contacts(session, before):
+    """Erase the phone and e-mail of bookings whose slot ended before `before` (a UTC instant):
+    the hall no longer needs to reach those citizens. Returns how many were erased."""
+    ended = select(Slot.id).where(Slot.ends_at < utc(before))
+    return session.execute(
+        update(Appointment).where(Appointment.slot_id.in_(ended),
+                                  (Appointment.phone != "") | Appointment.email.is_not(None))
+        .values(phone="", email=None).execution_options(synchronize_session=False)).rowcount
+
+
 def can_reschedule(appointment, now):
     """Once, and only up to the day before the booked day (in the MPP's time zone)."""
     if appointment.status != AppointmentStatus.ACTIVE or appointment.reschedules >= 1:

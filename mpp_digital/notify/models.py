@@ -28,6 +28,8 @@ class Message(db.Model):
     body: Mapped[str] = mapped_column(Text)
     attachment: Mapped[str | None] = mapped_column(Text)  # an .ics calendar, for e-mail
     due_at: Mapped[datetime]                              # UTC
+    # Not worth sending after this (a reminder, once the slot has begun): voided instead.
+    expires_at: Mapped[datetime | None]
     status: Mapped[MessageStatus] = mapped_column(
         enum_column(MessageStatus, "message_status"), default=MessageStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)

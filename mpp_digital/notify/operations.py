@@ -13,7 +13,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
 from ..clock import utc
 from .models import Message, MessageStatus
@@ -30,10 +30,12 @@ def available(config=None):
 
 
 def enqueue(session, *, kind, channel, recipient, subject, body, due_at, now, about=None,
-            attachment=None):
-    """Queue one message, in the caller's transaction (flushes only)."""
+            attachment=None, expires_at=None):
+    """Queue one message, in the caller's transaction (flushes only); one not sent by
+    `expires_at` is voided."""
     message = Message(kind=kind, channel=channel, recipient=recipient, subject=subject[:200],
                       body=body, attachment=attachment, about=about, due_at=utc(due_at),
+                      expires_at=utc(expires_at) if expires_at else None,
                       created_at=utc(now))
     session.add(message)
     session.flush()
@@ -51,15 +53,20 @@ def void(session, about, kinds=None):
 
 
 def _claimable(now):
-    return or_(and_(Message.status == MessageStatus.PENDING, Message.due_at <= utc(now)),
-               and_(Message.status == MessageStatus.SENDING,
-                    Message.claimed_at < utc(now) - LEASE))
+    return and_(or_(and_(Message.status == MessageStatus.PENDING, Message.due_at <= utc(now)),
+                    and_(Message.status == MessageStatus.SENDING,
+                         Message.claimed_at < utc(now) - LEASE)),
+                or_(Message.expires_at.is_(None), Message.expires_at > utc(now)))
 
 
 def claim(session, now, limit=20):
     """Claim up to `limit` due messages (and those whose worker's lease ran out) for this
     worker; returns (claim token, [Message]). Runs in the caller's write transaction, which the
     caller commits before sending."""
+    session.execute(update(Message).where(         # too late to be of use: never sent
+        Message.status.in_([MessageStatus.PENDING, MessageStatus.SENDING]),
+        Message.expires_at <= utc(now)).values(status=MessageStatus.VOID)
+        .execution_options(synchronize_session=False))
     candidates = select(Message.id).where(_claimable(now)).order_by(Message.due_at,
                                                                      Message.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
@@ -102,3 +109,14 @@ def failed(session, message, token, error, now):
                                                  Message.status == MessageStatus.SENDING)
                            .values(**values)
                            .execution_options(synchronize_session=False)).rowcount == 1
+
+
+def purge(session, before):
+    """Delete the messages settled (sent, failed, void) or expired before `before`: they hold
+    the citizen's address, name and booking. Returns how many."""
+    settled = [MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.VOID]
+    return session.execute(
+        delete(Message).where(or_(and_(Message.status.in_(settled),
+                                       Message.created_at < utc(before)),
+                                  Message.expires_at < utc(before)))
+        .execution_options(synchronize_session=False)).rowcount

@@ -147,3 +147,15 @@ def test_a_worker_killed_before_recording_sends_again_with_the_same_message_id(
     assert _drain(app, NOW + ops.LEASE + timedelta(seconds=1)) == 1
     assert len(inbox.mails) == 2 and inbox.mails[0]["Message-ID"] == inbox.mails[1]["Message-ID"]
     assert _rows(app)[0].status == MessageStatus.SENT
+
+
+def test_a_message_past_its_use_is_voided_not_sent(app, inbox):
+    """A worker down overnight must not send yesterday's reminders when it comes back."""
+    with app.app_context():
+        begin_write(db.session)
+        ops.enqueue(db.session, kind="booking.reminder", channel="email",
+                    recipient="a@example.test", subject="Pengingat", body=".", due_at=NOW,
+                    now=NOW, expires_at=NOW + timedelta(hours=2))
+        db.session.commit()
+    assert _drain(app, NOW + timedelta(hours=2)) == 0 and inbox.mails == []
+    assert _rows(app)[0].status == MessageStatus.VOID

@@ -31,6 +31,7 @@ def upgrade():
         sa.Column('body', sa.Text(), nullable=False),
         sa.Column('attachment', sa.Text(), nullable=True),
         sa.Column('due_at', sa.DateTime(), nullable=False),
+        sa.Column('expires_at', sa.DateTime(), nullable=True),
         sa.Column('status', sa.Enum(*STATUSES, name='message_status', native_enum=False,
                                     create_constraint=True, length=20), nullable=False),
         sa.Column('attempts', sa.Integer(), nullable=False),
