@@ -97,6 +97,10 @@ NOTIFY_SMTP_TIMEOUT = 20
 NOTIFY_SENDER = None
 NOTIFY_REMINDER_HOUR = 16
 NOTIFY_REMINDER_BEFORE_MINUTES = 120
+# The waitlist: how long a freed seat is held for the citizen it is offered to (minutes); run
+# `flask booking waitlist` every minute so that offers nobody took pass to the next citizen.
+WAITLIST_OFFER_MINUTES = 30
+
 # `flask privacy purge` (daily): a booking's phone and e-mail, and the messages sent to it, are
 # erased this many days after the visit.
 PRIVACY_RETENTION_DAYS = 30

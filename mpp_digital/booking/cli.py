@@ -55,3 +55,14 @@ def _print_misfits(mpp_slug):
 def misfits_command(mpp_slug):
     """List active bookings whose slot is no longer in the schedule."""
     _print_misfits(mpp_slug)
+
+
+@booking_cli.command("waitlist")
+def waitlist_command():
+    """Pass on the waitlist's offers that nobody took in time (run every minute)."""
+    from . import waitlist
+
+    begin_write(db.session)
+    lapsed = waitlist.lapse_due(db.session, clock.now())
+    db.session.commit()
+    click.echo(f"{lapsed} offers lapsed and passed on.")

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, StringField, TelField
+from wtforms import EmailField, RadioField, SelectChoice, StringField, TelField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..validation import AsciiDigits, CodeText
@@ -87,3 +87,16 @@ class RescheduleForm(FlaskForm):
     def __init__(self, *args, slot_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.slot.choices = slot_choices
+
+
+class WaitlistForm(BookingForm):
+    """The booking form's citizen fields, for a day with no seat left: wait for that day, or
+    for the first seat on any day of the next week."""
+    slot = None
+    within = RadioField(_l("Tunggu kursi untuk"), default="day",
+                        choices=[SelectChoice("day", _l("Tanggal ini saja")),
+                                 SelectChoice("week", _l("Tanggal ini atau 7 hari sesudahnya"))])
+
+    def __init__(self, *args, today, **kwargs):
+        super(BookingForm, self).__init__(*args, **kwargs)
+        self.today = today

@@ -33,3 +33,16 @@ def read_token(token):
 def still_valid(appointment, code, now):
     """The token's code is this booking's, and its slot has not ended."""
     return appointment.code == code and utc(now) < appointment.slot.ends_at
+
+
+def waitlist_token(entry):
+    """The link to one waitlist entry's page (its place, its offer, leaving)."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="waitlist").dumps(entry.id)
+
+
+def read_waitlist_token(token):
+    try:
+        found = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="waitlist").loads(token)
+    except BadSignature:
+        return None
+    return found if isinstance(found, int) and not isinstance(found, bool) else None

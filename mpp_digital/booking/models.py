@@ -94,3 +94,73 @@ class Appointment(db.Model):
         CheckConstraint("reschedules BETWEEN 0 AND 1", name="reschedule_once"),
         CheckConstraint("length(nik_last4) = 4", name="nik_last4_length"),
     )
+
+
+class WaitStatus(enum.StrEnum):
+    WAITING = "waiting"
+    OFFERED = "offered"      # holds an open offer of a seat
+    BOOKED = "booked"        # accepted an offer
+    LEFT = "left"            # left the waitlist
+    LAPSED = "lapsed"        # let an offer lapse: the seat went to the next
+
+
+class WaitlistEntry(db.Model):
+    """A citizen waiting for a seat of one offering on a day, or on any day of a window."""
+    __tablename__ = "waitlist_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offering_id: Mapped[int] = mapped_column(ForeignKey("offering.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    first_day: Mapped[date]                  # local days, inclusive
+    last_day: Mapped[date]
+    status: Mapped[WaitStatus] = mapped_column(enum_column(WaitStatus, "wait_status"),
+                                               default=WaitStatus.WAITING)
+    name: Mapped[str] = mapped_column(String(120))
+    nik_hmac: Mapped[str] = mapped_column(String(64))
+    nik_last4: Mapped[str] = mapped_column(String(4))
+    phone: Mapped[str] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(5), default="id")
+    joined_at: Mapped[datetime]              # UTC: offers go in joining order
+
+    offering: Mapped[Offering] = relationship()
+    service: Mapped[Service] = relationship()
+
+    __table_args__ = (
+        # One place per NIK per service and first day, while it waits or holds an offer.
+        Index("uq_waitlist_nik_service_day", "nik_hmac", "service_id", "first_day",
+              unique=True, sqlite_where=text("status IN ('waiting', 'offered')"),
+              postgresql_where=text("status IN ('waiting', 'offered')")),
+        Index("ix_waitlist_offering_status", "offering_id", "status", "joined_at"),
+        CheckConstraint("last_day >= first_day", name="window_in_order"),
+    )
+
+
+class OfferStatus(enum.StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    LAPSED = "lapsed"
+    WITHDRAWN = "withdrawn"  # the citizen left the waitlist
+
+
+class SeatOffer(db.Model):
+    """A freed seat held for one waiting citizen until `expires_at`. The seat stays counted in
+    the slot's `booked` while the offer is open, so nobody else can take it."""
+    __tablename__ = "seat_offer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("waitlist_entry.id"))
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slot.id"), index=True)
+    status: Mapped[OfferStatus] = mapped_column(enum_column(OfferStatus, "offer_status"),
+                                                default=OfferStatus.OPEN)
+    offered_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"))
+
+    entry: Mapped[WaitlistEntry] = relationship()
+    slot: Mapped[Slot] = relationship()
+
+    __table_args__ = (
+        # One open offer per waiting citizen.
+        Index("uq_seat_offer_open_entry", "entry_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index("ix_seat_offer_open_expiry", "status", "expires_at"),
+    )

@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from ..clock import to_local, utc
 from ..notify import operations as outbox
 from .calendar import appointment_ics
-from .links import token_for
+from .links import token_for, waitlist_token
 
 REMINDER = "booking.reminder"
 
@@ -87,3 +87,23 @@ def cancelled(session, appointment, now, reason=None):
     outbox.void(session, _about(appointment), [REMINDER])
     if reason is not None:
         _enqueue(session, appointment, "booking.cancelled", "cancelled", now, reason=reason)
+
+
+def offered(session, offer, now):
+    """A freed seat is held for a waiting citizen until the offer expires."""
+    entry = offer.entry
+    if channel_for(entry.email) is None:
+        return None             # the citizen sees the offer on their waitlist page
+    mpp = entry.offering.mpp
+    with force_locale(entry.language):
+        text = render_template(
+            "notify/offered.txt", entry=entry, mpp=mpp, service=entry.service,
+            starts_at=to_local(mpp, offer.slot.starts_at),
+            expires_at=to_local(mpp, offer.expires_at),
+            link=url_for("booking.waiting", token=waitlist_token(entry), _external=True))
+    subject, _, body = text.strip().partition("\n")
+    return outbox.enqueue(session, kind="waitlist.offer", channel="email",
+                          recipient=entry.email, subject=subject.strip(),
+                          body=body.strip() + "\n", due_at=now, now=now,
+                          about=f"waitlist:{entry.id}",
+                          expires_at=offer.expires_at.replace(tzinfo=timezone.utc))

@@ -20,8 +20,10 @@ from ..catalogue.models import Mpp, Offering
 from ..clock import local_day, to_local, utc
 from ..errors import DomainError
 from ..validation import CODE_ALPHABET, is_ascii_digits
+from . import waitlist
 from .availability import bookable
 from .models import Appointment, AppointmentStatus, Slot
+from .seats import release_seat, take_seat  # noqa: F401  (take_seat: the races replace it)
 
 CODE_LENGTH = 10
 _CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -64,18 +66,11 @@ class Citizen:
 
 # --- seats ---------------------------------------------------------------------------------
 
-def take_seat(session, slot_id):
-    """The only way a seat is taken: one conditional UPDATE, and its row count decides."""
-    result = session.execute(
-        update(Slot).where(Slot.id == slot_id, Slot.booked < Slot.capacity,
-                           Slot.retired.is_(False))
-        .values(booked=Slot.booked + 1).execution_options(synchronize_session=False))
-    return result.rowcount == 1
-
-
-def release_seat(session, slot_id):
-    session.execute(update(Slot).where(Slot.id == slot_id, Slot.booked > 0)
-                    .values(booked=Slot.booked - 1).execution_options(synchronize_session=False))
+def seat_freed(session, slot, now):
+    """A booking let go of its seat in `slot`: it goes to the first citizen waiting for the
+    day (waitlist.offer_seat), or back on sale."""
+    release_seat(session, slot.id)
+    waitlist.offer_seat(session, slot, now)
 
 
 # --- appointments --------------------------------------------------------------------------
@@ -163,6 +158,23 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
     raise LimitReached(_l("Permintaan yang sama sedang diproses. Coba lagi sebentar lagi."))
 
 
+def book_offered_seat(session, offer, now, max_active):
+    """Book the seat an accepted offer held (waitlist.accept) for its citizen: the seat is
+    already counted in the slot, so only the citizen's own limits are checked."""
+    entry = offer.entry
+    seat = _free_seat(session, entry.nik_hmac, entry.service_id, max_active, now)
+    appointment = Appointment(
+        code=new_code(), slot=offer.slot, offering=entry.offering, service=entry.service,
+        status=AppointmentStatus.ACTIVE, name=entry.name, nik_hmac=entry.nik_hmac,
+        nik_last4=entry.nik_last4, nik_seat=seat, phone=entry.phone, email=entry.email,
+        language=entry.language, created_at=utc(now))
+    session.add(appointment)
+    session.flush()
+    offer.appointment_id = appointment.id
+    session.flush()
+    return appointment
+
+
 def _replay(earlier, fingerprint):
     if fingerprint is not None and earlier.request_hash != fingerprint:
         raise IdempotencyMismatch(_l("Idempotency-Key ini sudah dipakai untuk permintaan lain."))
@@ -224,7 +236,7 @@ def cancel_appointment(session, appointment, now):
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise BookingRefused(_l("Janji ini sudah tidak aktif."))
-    release_seat(session, appointment.slot_id)
+    seat_freed(session, appointment.slot, now)
     session.refresh(appointment)
 
 
@@ -269,6 +281,7 @@ def reschedule_appointment(session, appointment, new_slot, now):
         raise BookingRefused(_l("Pilih jadwal yang berbeda dari jadwal sekarang."))
     if not take_seat(session, new_slot.id):
         raise SlotFull(_l("Maaf, jadwal itu baru saja penuh. Pilih jadwal lain."))
+    old_slot = appointment.slot
     result = session.execute(
         update(Appointment).where(Appointment.id == appointment.id,
                                   Appointment.status == AppointmentStatus.ACTIVE,
@@ -277,7 +290,7 @@ def reschedule_appointment(session, appointment, new_slot, now):
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise BookingRefused(_l("Janji ini sudah diubah atau tidak aktif."))
-    release_seat(session, appointment.slot_id)
+    seat_freed(session, old_slot, now)
     session.refresh(appointment)
 
 
@@ -294,16 +307,16 @@ def move_by_staff(session, appointment, new_slot, message, now):
         raise BookingRefused(_l("Pilih jadwal yang berbeda dari jadwal sekarang."))
     if not take_seat(session, new_slot.id):
         raise SlotFull(_l("Maaf, jadwal itu baru saja penuh. Pilih jadwal lain."))
-    old_slot = appointment.slot_id
+    old_slot = appointment.slot
     result = session.execute(
         update(Appointment).where(Appointment.id == appointment.id,
                                   Appointment.status == AppointmentStatus.ACTIVE,
-                                  Appointment.slot_id == old_slot)
+                                  Appointment.slot_id == old_slot.id)
         .values(slot_id=new_slot.id, staff_message=message)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise BookingRefused(_l("Janji ini baru saja diubah. Muat ulang halaman."))
-    release_seat(session, old_slot)
+    seat_freed(session, old_slot, now)
     session.refresh(appointment)
 
 

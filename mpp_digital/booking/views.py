@@ -1,8 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
                    render_template, request, session, url_for)
 from flask_babel import get_locale, gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
@@ -15,10 +16,11 @@ from ..validation import parse_id
 from . import notices
 from . import operations as ops
 from .calendar import appointment_ics
-from .links import read_token, still_valid
+from . import waitlist
+from .links import read_token, read_waitlist_token, still_valid, waitlist_token
 from ..forms import ConfirmForm
-from .forms import BookingForm, LookupForm, RescheduleForm
-from .models import Appointment, Slot
+from .forms import BookingForm, LookupForm, RescheduleForm, WaitlistForm
+from .models import Appointment, OfferStatus, SeatOffer, Slot, WaitlistEntry
 
 bp = Blueprint("booking", __name__)
 SESSION_KEY = "appointment"
@@ -84,7 +86,102 @@ def book(slug, service, day):
     status = 409 if refusal else (422 if form.errors else 200)
     return render_template("booking/book.html", offering=offering, mpp=offering.mpp,
                            service=offering.service, day=day, form=form, slots=free,
-                           refusal=refusal), status
+                           refusal=refusal,
+                           wait_form=None if free else WaitlistForm(today=form.today)), status
+
+
+# --- the waitlist ---------------------------------------------------------------------------
+
+@bp.post("/mpp/<slug>/layanan/<service>/jadwal/<day>/tunggu")
+@limiter.limit(_booking_limit)
+def join_waitlist(slug, service, day):
+    begin_write(db.session)
+    offering = slots.bookable_offering(db.session, slug, service)
+    day = _parse_day(day)
+    now = clock.now()
+    form = WaitlistForm(today=clock.local_day(offering.mpp, now))
+    refusal = None
+    if form.validate_on_submit():
+        citizen = ops.Citizen(name=form.name.data.strip(), nik=form.nik.parsed,
+                              phone=form.phone.parsed, email=form.email.data or None,
+                              language=str(get_locale()))
+        last = day + timedelta(days=7 if form.within.data == "week" else 0)
+        try:
+            entry = waitlist.join(db.session, offering, day, last, citizen,
+                                  current_app.config["NIK_HMAC_KEY"], now)
+        except DomainError as exc:
+            db.session.rollback()
+            refusal = exc.message
+        else:
+            token = waitlist_token(entry)
+            db.session.commit()
+            return redirect(url_for(".waiting", token=token))
+    else:
+        db.session.rollback()
+    status = 409 if refusal else 422
+    return render_template("booking/book.html", offering=offering, mpp=offering.mpp,
+                           service=offering.service, day=day, form=form, slots=[],
+                           refusal=refusal, wait_form=form), status
+
+
+def _entry(token):
+    entry_id = read_waitlist_token(token)
+    entry = db.session.get(WaitlistEntry, entry_id) if entry_id is not None else None
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.get("/antrean-tunggu/<token>")
+def waiting(token):
+    if waitlist.due_to_lapse(db.session, clock.now()):
+        begin_write(db.session)
+        waitlist.lapse_due(db.session, clock.now())
+        db.session.commit()
+    entry = _entry(token)
+    mpp = entry.offering.mpp
+    offer = waitlist.open_offer(db.session, entry)
+    appointment = db.session.scalar(select(SeatOffer.appointment_id).where(
+        SeatOffer.entry_id == entry.id, SeatOffer.status == OfferStatus.ACCEPTED))
+    return render_template(
+        "booking/waiting.html", entry=entry, mpp=mpp, service=entry.service, token=token,
+        offer=offer, booked=appointment is not None, form=ConfirmForm(),
+        position=waitlist.position(db.session, entry) if entry.status == "waiting" else None,
+        starts_at=clock.to_local(mpp, offer.slot.starts_at) if offer else None,
+        expires_at=clock.to_local(mpp, offer.expires_at) if offer else None)
+
+
+@bp.post("/antrean-tunggu/<token>/<answer>")
+def waiting_answer(token, answer):
+    if answer not in ("ambil", "keluar"):
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    begin_write(db.session)
+    now = clock.now()
+    waitlist.lapse_due(db.session, now)
+    entry = _entry(token)
+    try:
+        if answer == "keluar":
+            waitlist.leave(db.session, entry, now)
+        else:
+            offer = waitlist.open_offer(db.session, entry)
+            if offer is None:
+                raise waitlist.WaitlistRefused(_("Tawaran ini sudah tidak berlaku."))
+            waitlist.accept(db.session, offer, now)
+            appointment = ops.book_offered_seat(
+                db.session, offer, now, current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"])
+            notices.booked(db.session, appointment, now)
+            session[SESSION_KEY] = appointment.id
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message)
+        return redirect(url_for(".waiting", token=token))
+    db.session.commit()
+    if answer == "ambil":
+        return redirect(url_for(".appointment"))
+    flash(_("Anda sudah keluar dari daftar tunggu."))
+    return redirect(url_for(".waiting", token=token))
 
 
 def _book(offering, form, now):
@@ -274,6 +371,7 @@ def forget():
 def no_store(response):
     """Pages about a booking hold personal data: browsers and proxies must not keep them."""
     if request.endpoint in ("booking.appointment", "booking.calendar", "booking.lookup",
-                            "booking.book", "booking.reschedule", "booking.link"):
+                            "booking.book", "booking.reschedule", "booking.link",
+                            "booking.waiting", "booking.join_waitlist"):
         response.headers["Cache-Control"] = "no-store"
     return response

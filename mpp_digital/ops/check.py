@@ -1,9 +1,10 @@
 """Invariants the database must hold, checked from outside the code paths that keep them."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 
-from ..booking.models import Appointment, AppointmentStatus, Slot
+from ..booking.models import (Appointment, AppointmentStatus, OfferStatus, SeatOffer,
+                              Slot)
 from ..queue.models import Ticket, TicketNumber
 
 
@@ -15,10 +16,14 @@ class Drift:
 
 
 def seats(session):
-    """Each slot's `booked` equals the bookings holding a seat in it (all but cancelled)."""
-    holding = (select(Appointment.slot_id, func.count(Appointment.id).label("n"))
-               .where(Appointment.status != AppointmentStatus.CANCELLED)
-               .group_by(Appointment.slot_id).subquery())
+    """Each slot's `booked` equals the bookings holding a seat in it (all but cancelled) and
+    the open offers of the waitlist, which hold a freed seat for a citizen."""
+    holders = union_all(
+        select(Appointment.slot_id.label("slot_id"))
+        .where(Appointment.status != AppointmentStatus.CANCELLED),
+        select(SeatOffer.slot_id).where(SeatOffer.status == OfferStatus.OPEN)).subquery()
+    holding = (select(holders.c.slot_id, func.count().label("n"))
+               .group_by(holders.c.slot_id).subquery())
     rows = session.execute(
         select(Slot.id, Slot.booked, func.coalesce(holding.c.n, 0))
         .outerjoin(holding, holding.c.slot_id == Slot.id)

@@ -209,3 +209,22 @@ def test_a_cancellation_by_the_hall_tells_the_citizen_why(app, inbox):
     assert len(cancelled) == 1
     assert "Server Dukcapil pusat mati" in cancelled[0].get_body(("plain",)).get_content()
     assert not re.search(r"Pengingat", " ".join(m["Subject"] for m in inbox.mails))
+
+
+def test_a_seat_offered_from_the_waitlist_is_mailed_with_its_deadline(app, inbox):
+    from mpp_digital.booking import waitlist
+
+    from ..booking.test_waitlist import MONDAY, NOW as BEFORE_MONDAY, _full_slot
+
+    app.config["CLOCK"] = BEFORE_MONDAY
+    with app.app_context():
+        offer, _, (booking,) = _full_slot()
+        waitlist.join(db.session, offer, MONDAY, MONDAY, _with_email(citizen(7)), "k",
+                      BEFORE_MONDAY)
+        ops.cancel_appointment(db.session, booking, BEFORE_MONDAY)
+        db.session.commit()
+    _drain(app)
+    (mail,) = [m for m in inbox.mails if m["To"] == EMAIL]
+    text = mail.get_body(("plain",)).get_content()
+    assert "Ada kursi untuk Anda" in mail["Subject"] and "/antrean-tunggu/" in text
+    assert "07.30 WIB" in text               # held 30 minutes from 07.00 WIB
