@@ -99,7 +99,10 @@ def join_waitlist(slug, service, day):
     offering = slots.bookable_offering(db.session, slug, service)
     day = _parse_day(day)
     now = clock.now()
-    form = WaitlistForm(today=clock.local_day(offering.mpp, now))
+    today = clock.local_day(offering.mpp, now)
+    if not today <= day <= today + timedelta(days=offering.horizon_days):
+        abort(404)                     # a day nobody can book: nothing to wait for
+    form = WaitlistForm(today=today)
     refusal = None
     if form.validate_on_submit():
         citizen = ops.Citizen(name=form.name.data.strip(), nik=form.nik.parsed,
@@ -134,7 +137,7 @@ def _entry(token):
 
 @bp.get("/antrean-tunggu/<token>")
 def waiting(token):
-    if waitlist.due_to_lapse(db.session, clock.now()):
+    if not current_app.config["READ_ONLY"] and waitlist.due_to_lapse(db.session, clock.now()):
         begin_write(db.session)
         waitlist.lapse_due(db.session, clock.now())
         db.session.commit()

@@ -129,6 +129,9 @@ def test_the_full_day_page_puts_a_citizen_on_the_list_and_shows_the_offer(app, c
     assert again.status_code == 409 and "sudah menunggu" in again.get_data(as_text=True)
     bad = client.post(day_page + "/tunggu", data={"csrf_token": csrf_token(page), "nik": "12"})
     assert bad.status_code == 422
+    for day in ("2026-12-31", "2027-03-01", "bukan-tanggal"):          # past, beyond, garbage
+        assert client.post(f"/mpp/kota-kediri/layanan/paspor-biasa/jadwal/{day}/tunggu", data={
+            "csrf_token": csrf_token(page)}).status_code == 404
     with app.app_context():
         ops.cancel_appointment(db.session, db.session.get(Appointment, booking_id), NOW)
         db.session.commit()
