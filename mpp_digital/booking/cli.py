@@ -60,8 +60,13 @@ def misfits_command(mpp_slug):
 @booking_cli.command("waitlist")
 def waitlist_command():
     """Pass on the waitlist's offers that nobody took in time (run every minute)."""
+    from flask import current_app
+
+    from ..notify.operations import available
     from . import waitlist
 
+    if available() and not current_app.config.get("SERVER_NAME"):
+        raise click.ClickException("The offers' e-mails link to the site: set MPP_SERVER_NAME.")
     begin_write(db.session)
     lapsed = waitlist.lapse_due(db.session, clock.now())
     db.session.commit()

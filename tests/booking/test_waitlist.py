@@ -185,3 +185,18 @@ def test_control_without_the_guard_and_the_index_a_citizen_gets_several_seats(ap
     results, offers, drift, slot, _ = _race(app, 20, unguarded=True)
     assert results == {"ok": 20}
     assert len(offers) == 20 and len(set(offers)) < 20          # the race is real
+
+
+def test_the_command_passes_lapsed_offers_on(app):
+    with app.app_context():
+        offer, slot, (booking,) = _full_slot()
+        first, second = _join(offer, 101), _join(offer, 102, when=NOW + timedelta(minutes=1))
+        ops.cancel_appointment(db.session, booking, NOW)
+        db.session.commit()
+        first_id, second_id = first.id, second.id
+    app.config["CLOCK"] = NOW + timedelta(minutes=31)
+    result = app.test_cli_runner().invoke(args=["booking", "waitlist"])
+    assert result.exit_code == 0 and "1 offers lapsed" in result.output
+    with app.app_context():
+        assert [db.session.get(WaitlistEntry, i).status for i in (first_id, second_id)] == \
+            [WaitStatus.LAPSED, WaitStatus.OFFERED]
