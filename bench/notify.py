@@ -17,7 +17,6 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timezone
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -26,13 +25,14 @@ from flask_migrate import upgrade
 from sqlalchemy import func, insert, select
 
 from bench.postgres import recreate_database
-from mpp_digital import create_app
+from mpp_digital import clock, create_app
+from mpp_digital.clock import utc
 from mpp_digital.extensions import db
 from mpp_digital.notify.models import Message, MessageStatus
 from mpp_digital.notify.worker import work
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/mpp_bench_notify"
-NOW = datetime.now(timezone.utc).replace(tzinfo=None)
+NOW = utc(clock.now())          # the project's clock (naive UTC, as stored)
 
 
 class Received:

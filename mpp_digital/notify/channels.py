@@ -5,7 +5,9 @@ _PORT, _USERNAME, _PASSWORD, _SECURITY ("starttls", "ssl" or "none") and _SENDER
 """
 import smtplib
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
+
+from .. import clock
 
 
 class ChannelError(Exception):
@@ -34,7 +36,7 @@ class EmailChannel:
         mail["From"] = self.sender
         mail["To"] = message.recipient
         mail["Subject"] = message.subject
-        mail["Date"] = formatdate(localtime=False)
+        mail["Date"] = format_datetime(clock.now())
         mail["Message-ID"] = self.message_id(message) if message.id else make_msgid()
         mail.set_content(message.body)
         if message.attachment:

@@ -15,7 +15,7 @@ from mpp_digital.extensions import db
 from mpp_digital.ops.check import seats
 
 from .. import races
-from ..factories import citizen, csrf_token, offering, utc_at
+from ..factories import citizen, csrf_token, nik, offering, utc_at
 from . import waitlist_race
 from .test_slots import KEY, MONDAY
 
@@ -118,14 +118,14 @@ def test_the_full_day_page_puts_a_citizen_on_the_list_and_shows_the_offer(app, c
     assert "Masuk daftar tunggu" in page
     joined = client.post(day_page + "/tunggu", data={
         "csrf_token": csrf_token(page), "within": "day", "name": "Budi Santoso",
-        "nik": "3571010101900777", "phone": "0812 3333 4444"})
+        "nik": nik(777), "phone": "0812 3333 4444"})
     assert joined.status_code == 302
     waiting_url = joined.headers["Location"]
     page = client.get(waiting_url).get_data(as_text=True)
     assert "urutan ke-1" in page and "Ambil kursi ini" not in page
     again = client.post(day_page + "/tunggu", data={
         "csrf_token": csrf_token(page), "within": "day", "name": "Budi Santoso",
-        "nik": "3571010101900777", "phone": "0812 3333 4444"})
+        "nik": nik(777), "phone": "0812 3333 4444"})
     assert again.status_code == 409 and "sudah menunggu" in again.get_data(as_text=True)
     bad = client.post(day_page + "/tunggu", data={"csrf_token": csrf_token(page), "nik": "12"})
     assert bad.status_code == 422

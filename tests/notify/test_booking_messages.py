@@ -228,3 +228,4 @@ def test_a_seat_offered_from_the_waitlist_is_mailed_with_its_deadline(app, inbox
     text = mail.get_body(("plain",)).get_content()
     assert "Ada kursi untuk Anda" in mail["Subject"] and "/antrean-tunggu/" in text
     assert "07.30 WIB" in text               # held 30 minutes from 07.00 WIB
+    assert mail["Date"].datetime == BEFORE_MONDAY          # the project's clock, not the host's
