@@ -7,23 +7,26 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..clock import utc
 
-SALT = "booking-link"
+
+def _signer(salt):
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def _signer():
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _read(salt, token):
+    """What a token signed with `salt` holds, or None for a token this site did not sign."""
+    try:
+        return _signer(salt).loads(token)
+    except BadSignature:
+        return None
 
 
 def token_for(appointment):
-    return _signer().dumps([appointment.id, appointment.code])
+    return _signer("booking-link").dumps([appointment.id, appointment.code])
 
 
 def read_token(token):
     """(booking id, code) that a token names, or None for a token this site did not sign."""
-    try:
-        found = _signer().loads(token)
-    except BadSignature:
-        return None
+    found = _read("booking-link", token)
     if not (isinstance(found, list) and len(found) == 2 and isinstance(found[0], int)
             and isinstance(found[1], str)):
         return None
@@ -37,12 +40,9 @@ def still_valid(appointment, code, now):
 
 def waitlist_token(entry):
     """The link to one waitlist entry's page (its place, its offer, leaving)."""
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="waitlist").dumps(entry.id)
+    return _signer("waitlist").dumps(entry.id)
 
 
 def read_waitlist_token(token):
-    try:
-        found = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="waitlist").loads(token)
-    except BadSignature:
-        return None
+    found = _read("waitlist", token)
     return found if isinstance(found, int) and not isinstance(found, bool) else None

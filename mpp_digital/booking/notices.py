@@ -38,27 +38,33 @@ def reminder_times(appointment, now):
     return [due for due in (day_before, shortly) if utc(due) > utc(now)]
 
 
+def _mail(session, *, to, language, template, kind, about, now, due_at=None,
+          expires_at=None, attachment=None, **context):
+    """Render `notify/<template>.txt` in the citizen's language (its first line the subject)
+    and queue it, when the citizen gave an address and the site can send e-mail."""
+    if channel_for(to) is None:
+        return None
+    with force_locale(language):
+        text = render_template(f"notify/{template}.txt", **context)
+    subject, _, body = text.strip().partition("\n")
+    return outbox.enqueue(session, kind=kind, channel="email", recipient=to,
+                          subject=subject.strip(), body=body.strip() + "\n",
+                          due_at=due_at or now, now=now, about=about, expires_at=expires_at,
+                          attachment=attachment)
+
+
 def _enqueue(session, appointment, kind, template, now, due_at=None, reason=None,
              calendar=False, expires_at=None):
-    if channel_for(appointment.email) is None:
-        return None
-    offering = appointment.offering
-    mpp = offering.mpp
-    with force_locale(appointment.language):
-        text = render_template(
-            f"notify/{template}.txt", appointment=appointment, mpp=mpp,
-            service=appointment.service, reason=reason,
-            starts_at=to_local(mpp, appointment.slot.starts_at),
-            link=url_for("booking.link", token=token_for(appointment), _external=True),
-            checklist=url_for("catalogue.checklist", slug=mpp.slug,
-                              service=appointment.service.slug, _external=True))
-    subject, _, body = text.strip().partition("\n")
-    return outbox.enqueue(session, kind=kind, channel="email", recipient=appointment.email,
-                          subject=subject.strip(), body=body.strip() + "\n",
-                          due_at=due_at or now, now=now, about=_about(appointment),
-                          expires_at=expires_at,
-                          attachment=appointment_ics(appointment).decode() if calendar
-                          else None)
+    mpp = appointment.offering.mpp
+    return _mail(
+        session, to=appointment.email, language=appointment.language, template=template,
+        kind=kind, about=_about(appointment), now=now, due_at=due_at, expires_at=expires_at,
+        attachment=appointment_ics(appointment).decode() if calendar else None,
+        appointment=appointment, mpp=mpp, service=appointment.service, reason=reason,
+        starts_at=to_local(mpp, appointment.slot.starts_at),
+        link=url_for("booking.link", token=token_for(appointment), _external=True),
+        checklist=url_for("catalogue.checklist", slug=mpp.slug,
+                          service=appointment.service.slug, _external=True))
 
 
 def _remind(session, appointment, now):
@@ -90,20 +96,15 @@ def cancelled(session, appointment, now, reason=None):
 
 
 def offered(session, offer, now):
-    """A freed seat is held for a waiting citizen until the offer expires."""
+    """A freed seat is held for a waiting citizen until the offer expires (without e-mail,
+    the citizen sees the offer on their waitlist page)."""
     entry = offer.entry
-    if channel_for(entry.email) is None:
-        return None             # the citizen sees the offer on their waitlist page
     mpp = entry.offering.mpp
-    with force_locale(entry.language):
-        text = render_template(
-            "notify/offered.txt", entry=entry, mpp=mpp, service=entry.service,
-            starts_at=to_local(mpp, offer.slot.starts_at),
-            expires_at=to_local(mpp, offer.expires_at),
-            link=url_for("booking.waiting", token=waitlist_token(entry), _external=True))
-    subject, _, body = text.strip().partition("\n")
-    return outbox.enqueue(session, kind="waitlist.offer", channel="email",
-                          recipient=entry.email, subject=subject.strip(),
-                          body=body.strip() + "\n", due_at=now, now=now,
-                          about=f"waitlist:{entry.id}",
-                          expires_at=offer.expires_at.replace(tzinfo=timezone.utc))
+    return _mail(
+        session, to=entry.email, language=entry.language, template="offered",
+        kind="waitlist.offer", about=f"waitlist:{entry.id}", now=now,
+        expires_at=offer.expires_at.replace(tzinfo=timezone.utc),
+        entry=entry, mpp=mpp, service=entry.service,
+        starts_at=to_local(mpp, offer.slot.starts_at),
+        expires_at_local=to_local(mpp, offer.expires_at),
+        link=url_for("booking.waiting", token=waitlist_token(entry), _external=True))

@@ -3,7 +3,6 @@ from datetime import date, timedelta
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
                    render_template, request, session, url_for)
 from flask_babel import get_locale, gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
@@ -20,7 +19,7 @@ from . import waitlist
 from .links import read_token, read_waitlist_token, still_valid, waitlist_token
 from ..forms import ConfirmForm
 from .forms import BookingForm, LookupForm, RescheduleForm, WaitlistForm
-from .models import Appointment, OfferStatus, SeatOffer, Slot, WaitlistEntry
+from .models import Appointment, Slot, WaitlistEntry
 
 bp = Blueprint("booking", __name__)
 SESSION_KEY = "appointment"
@@ -144,11 +143,9 @@ def waiting(token):
     entry = _entry(token)
     mpp = entry.offering.mpp
     offer = waitlist.open_offer(db.session, entry)
-    appointment = db.session.scalar(select(SeatOffer.appointment_id).where(
-        SeatOffer.entry_id == entry.id, SeatOffer.status == OfferStatus.ACCEPTED))
     return render_template(
         "booking/waiting.html", entry=entry, mpp=mpp, service=entry.service, token=token,
-        offer=offer, booked=appointment is not None, form=ConfirmForm(),
+        offer=offer, form=ConfirmForm(),
         position=waitlist.position(db.session, entry) if entry.status == "waiting" else None,
         starts_at=clock.to_local(mpp, offer.slot.starts_at) if offer else None,
         expires_at=clock.to_local(mpp, offer.expires_at) if offer else None)

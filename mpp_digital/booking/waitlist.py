@@ -42,10 +42,6 @@ def join(session, offering, first_day, last_day, citizen, nik_key, now):
     return entry
 
 
-def offer_minutes():
-    return current_app.config["WAITLIST_OFFER_MINUTES"]
-
-
 def offer_seat(session, slot, now):
     """Offer a just-freed seat of `slot` to the first citizen waiting for its day; True when
     offered (the seat is held again), False when nobody waits or the slot is too near."""
@@ -59,7 +55,8 @@ def offer_seat(session, slot, now):
     for entry_id in waiting:
         if not _claim(session, entry_id):     # another freed seat went to this citizen first
             continue
-        expires = min(utc(now) + timedelta(minutes=offer_minutes()),
+        hold = timedelta(minutes=current_app.config["WAITLIST_OFFER_MINUTES"])
+        expires = min(utc(now) + hold,
                       slot.starts_at - timedelta(minutes=offering.cutoff_minutes))
         offer = SeatOffer(entry_id=entry_id, slot_id=slot.id, offered_at=utc(now),
                           expires_at=expires)

@@ -67,8 +67,8 @@ def claim(session, now, limit=20):
         Message.status.in_([MessageStatus.PENDING, MessageStatus.SENDING]),
         Message.expires_at <= utc(now)).values(status=MessageStatus.VOID)
         .execution_options(synchronize_session=False))
-    candidates = select(Message.id).where(_claimable(now)).order_by(Message.due_at,
-                                                                     Message.id).limit(limit)
+    candidates = (select(Message.id).where(_claimable(now))
+                  .order_by(Message.due_at, Message.id).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     ids = session.scalars(candidates).all()
