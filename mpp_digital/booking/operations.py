@@ -158,10 +158,14 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
     raise LimitReached(_l("Permintaan yang sama sedang diproses. Coba lagi sebentar lagi."))
 
 
-def book_offered_seat(session, offer, now, max_active):
-    """Book the seat an accepted offer held (waitlist.accept) for its citizen: the seat is
-    already counted in the slot, so only the citizen's own limits are checked."""
-    entry = offer.entry
+def take_offer(session, entry, now, max_active):
+    """The waiting citizen takes the seat offered to them: the offer is claimed (open and not
+    lapsed, waitlist.accept) and its held seat booked. The seat is already counted in the
+    slot, so only the citizen's own limits are checked."""
+    offer = waitlist.open_offer(session, entry)
+    if offer is None:
+        raise waitlist.WaitlistRefused(_l("Tawaran ini sudah tidak berlaku."))
+    waitlist.accept(session, offer, now)
     seat = _free_seat(session, entry.nik_hmac, entry.service_id, max_active, now)
     appointment = Appointment(
         code=new_code(), slot=offer.slot, offering=entry.offering, service=entry.service,

@@ -165,12 +165,8 @@ def waiting_answer(token, answer):
         if answer == "keluar":
             waitlist.leave(db.session, entry, now)
         else:
-            offer = waitlist.open_offer(db.session, entry)
-            if offer is None:
-                raise waitlist.WaitlistRefused(_("Tawaran ini sudah tidak berlaku."))
-            waitlist.accept(db.session, offer, now)
-            appointment = ops.book_offered_seat(
-                db.session, offer, now, current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"])
+            appointment = ops.take_offer(db.session, entry, now,
+                                         current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"])
             notices.booked(db.session, appointment, now)
             session[SESSION_KEY] = appointment.id
     except DomainError as exc:

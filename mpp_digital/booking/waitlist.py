@@ -144,7 +144,7 @@ def leave(session, entry, now):
 
 def accept(session, offer, now):
     """Claim the offer for its citizen (guarded: open and not lapsed); the caller then books
-    the held seat (operations.book_offered_seat)."""
+    the held seat (operations.take_offer does both)."""
     done = session.execute(update(SeatOffer).where(SeatOffer.id == offer.id,
                                                    SeatOffer.status == OfferStatus.OPEN,
                                                    SeatOffer.expires_at > utc(now))

@@ -57,8 +57,7 @@ def test_a_cancelled_seat_is_held_for_the_first_waiting_then_booked_by_them(ctx)
     assert first.status == WaitStatus.OFFERED and second.status == WaitStatus.WAITING
     assert held.expires_at == (NOW + timedelta(hours=1, minutes=30)).replace(tzinfo=None)
     assert slots.free_slots(db.session, offer, MONDAY, NOW) == []  # nobody else can book it
-    waitlist.accept(db.session, held, NOW + timedelta(hours=1, minutes=10))
-    appointment = ops.book_offered_seat(db.session, held, NOW + timedelta(hours=1), 3)
+    appointment = ops.take_offer(db.session, first, NOW + timedelta(hours=1, minutes=10), 3)
     db.session.flush()
     assert appointment.slot_id == slot.id and appointment.nik_last4 == "0101"
     db.session.refresh(slot)
