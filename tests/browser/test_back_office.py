@@ -19,6 +19,7 @@ from mpp_digital.queue import operations as queue_ops
 from ..admin.helpers import KEY
 from ..factories import PASSWORD, citizen, staff
 from .axe import serious
+from .pages import at, shows
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +79,7 @@ def test_a_manager_moves_a_booking_a_new_schedule_no_longer_fits(browser, live_s
     days = "; ".join(f"{d} 08:00-15:00" for d in range(1, 6) if d != hall_day["weekday"])
     page.get_by_label("Jam buka").fill(days)
     page.get_by_role("button", name="Simpan jam buka").click()
-    assert page.url.endswith("/janji-terdampak")
+    at(page, "/janji-terdampak")
     assert "tidak lagi cocok dengan jadwal" in page.locator("div.notice").first.inner_text()
     assert serious(page) == []
     card = page.locator("section.card").first
@@ -87,7 +88,7 @@ def test_a_manager_moves_a_booking_a_new_schedule_no_longer_fits(browser, live_s
     card.get_by_label("Pesan untuk warga").first.fill(
         "Jam buka berubah. Silakan datang pada jadwal baru ini.")
     card.get_by_role("button", name="Pindahkan").click()
-    assert "Tidak ada janji yang terdampak" in page.content()
+    shows(page, "Tidak ada janji yang terdampak")
     page.goto(live_server + "/staf/kelola/audit")
     assert "appointment.move" in page.content() and "mpp.hours" in page.content()
     assert serious(page) == []
@@ -99,7 +100,7 @@ def test_a_manager_moves_a_booking_a_new_schedule_no_longer_fits(browser, live_s
     mine.get_by_label("Kode janji").fill(hall_day["code"])
     mine.get_by_label("4 angka terakhir NIK").fill(hall_day["last4"])
     mine.get_by_role("button", name="Lihat janji").click()
-    assert "Jam buka berubah. Silakan datang pada jadwal baru ini." in mine.content()
+    shows(mine, "Jam buka berubah. Silakan datang pada jadwal baru ini.")
     visitor.close()
 
 
@@ -123,12 +124,12 @@ def test_a_rating_moves_the_index_the_manager_sees(browser, live_server, hall_da
     for fieldset in phone.locator("fieldset").all():
         fieldset.locator("input[type=radio]").last.check()          # "sangat …", 4
     phone.get_by_role("button", name="Kirim penilaian").click()
-    assert "Terima kasih" in phone.content()
+    shows(phone, "Terima kasih")
     desk.reload()
     after = desk.locator("#ikm").locator("xpath=..").inner_text()
     assert "IKM 100,00 · mutu A (Sangat baik)" in after and "1 responden" in after
     desk.goto(live_server + "/mpp/kota-kediri/ikm")
-    assert "IKM 100,00" in desk.content()
+    shows(desk, "IKM 100,00")
     assert serious(desk) == []
     staff_context.close()
 
@@ -160,7 +161,7 @@ def test_every_back_office_page_passes_axe(browser, live_server, served_app, hal
     # A form sent with mistakes shows its messages accessibly too.
     page.goto(live_server + "/staf/kelola/mpp-baru")
     page.get_by_role("button", name="Buat MPP").click()
-    assert "Ada yang perlu diperbaiki" in page.content()
+    shows(page, "Ada yang perlu diperbaiki")
     if serious(page):
         failures["mpp-baru (errors)"] = serious(page)
     assert failures == {}

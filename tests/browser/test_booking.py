@@ -5,6 +5,7 @@ import pytest
 
 from ..factories import nik
 from .axe import serious
+from .pages import heading, heading_starts
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +15,7 @@ def _book_and_cancel(page, base, serial, check_axe=False, stop_at_proof=False):
     page.get_by_role("searchbox", name="Cari layanan").fill("bikin paspor")
     page.locator("form.quick-search").get_by_role("button", name="Cari").click()
     page.locator("ol.results li a").first.click()
-    assert page.locator("h1").inner_text().startswith("Paspor biasa")
+    heading_starts(page, "Paspor biasa")
     page.get_by_role("link", name="Pesan jadwal datang").click()
     if check_axe:
         assert serious(page) == []
@@ -29,7 +30,7 @@ def _book_and_cancel(page, base, serial, check_axe=False, stop_at_proof=False):
     page.get_by_label("NIK").fill(" ".join(number[i:i + 4] for i in range(0, 16, 4)))
     page.get_by_label("Nomor ponsel").fill("0812-7777-1234")
     page.get_by_role("button", name="Pesan jadwal ini").click()
-    assert page.locator("h1").inner_text() == "Janji Anda tercatat"
+    heading(page, "Janji Anda tercatat")
     assert page.get_by_role("img", name="Kode QR janji").is_visible()
     code = page.locator(".ticket .code").inner_text().replace("-", "")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -46,7 +47,7 @@ def _book_and_cancel(page, base, serial, check_axe=False, stop_at_proof=False):
     page.get_by_role("button", name="Lihat janji").click()
     assert page.locator(".ticket .code").inner_text().replace("-", "") == code
     page.get_by_role("button", name="Batalkan janji").click()
-    assert page.locator("h1").inner_text() == "Janji tidak aktif"
+    heading(page, "Janji tidak aktif")
 
 
 def test_booking_to_cancellation_with_javascript(phone, live_server):

@@ -38,7 +38,7 @@ def clerk(served_app):
 
 
 def test_a_clerk_serves_three_tickets_while_the_board_follows(browser, live_server, clerk,
-                                                             hall_open):
+                                                              hall_open):
     email, counter_id, number = clerk
     stranger = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
     remote = stranger.new_page()

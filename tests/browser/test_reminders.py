@@ -10,6 +10,7 @@ from mpp_digital.notify.worker import work
 from ..factories import nik
 from ..notify.conftest import Inbox, _free_port
 from .axe import serious
+from .pages import heading, shows
 
 pytestmark = pytest.mark.browser
 
@@ -41,8 +42,8 @@ def test_the_emailed_link_confirms_the_visit_without_javascript(phone_without_js
     page.get_by_label("Nomor ponsel").fill("0812-5555-1234")
     page.get_by_label("Email (boleh dikosongkan)").fill("siti@example.test")
     page.get_by_role("button", name="Pesan jadwal ini").click()
-    assert page.locator("h1").inner_text() == "Janji Anda tercatat"
-    assert "dikirim ke e-mail Anda" in page.content()
+    heading(page, "Janji Anda tercatat")
+    shows(page, "dikirim ke e-mail Anda")
     with served_app.app_context():
         work(served_app.config, once=True)
     (mail,) = [m for m in mailed.mails if m["To"] == "siti@example.test"]
@@ -51,7 +52,7 @@ def test_the_emailed_link_confirms_the_visit_without_javascript(phone_without_js
     page.goto(live_server + link[link.index("/janji/tautan/"):])
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_role("button", name="Saya datang").click()
-    assert "kami tunggu kedatangan Anda" in page.content()
+    shows(page, "kami tunggu kedatangan Anda")
     assert page.get_by_role("button", name="Saya datang").count() == 0
     phone.goto(page.url)                      # the same page in a browser with JavaScript
     assert serious(phone) == []

@@ -4,6 +4,7 @@ import gzip
 import pytest
 
 from .axe import serious
+from .pages import at, heading, heading_starts, shows
 
 pytestmark = pytest.mark.browser
 
@@ -13,14 +14,14 @@ BUDGET = 30 * 1024     # bytes transferred per page, compressed: HTML + CSS + JS
 def _walk_to_checklist(page, base):
     page.goto(base + "/")
     page.get_by_role("link", name="Sulawesi Selatan").click()
-    assert page.locator("h1").inner_text() == "Sulawesi Selatan"
+    heading(page, "Sulawesi Selatan")
     page.get_by_role("link", name="Kabupaten Sinjai", exact=True).click()
-    assert page.locator("h1").inner_text() == "Mal Pelayanan Publik Kabupaten Sinjai"
+    heading(page, "Mal Pelayanan Publik Kabupaten Sinjai")
     page.get_by_role("link", name="Penerbitan SKCK baru").click()
-    assert page.locator("h1").inner_text() == "Penerbitan SKCK baru"
+    heading(page, "Penerbitan SKCK baru")
     assert "Rp30.000" in page.locator(".facts").inner_text()
     page.get_by_role("link", name="Daftar periksa untuk dicetak").click()
-    assert page.locator("h1").inner_text().startswith("Daftar periksa")
+    heading_starts(page, "Daftar periksa")
     first = page.get_by_label("Surat pengantar dari kelurahan/desa")
     first.check()
     assert first.is_checked()
@@ -42,13 +43,14 @@ def test_typing_a_region_name_finds_its_hall(phone, live_server):
     region_form = phone.locator("main form.search")
     region_form.get_by_label("Nama kabupaten/kota").fill("mataram")
     region_form.get_by_role("button", name="Cari").click()
-    assert phone.locator("h1").inner_text() == "Mal Pelayanan Publik Kota Mataram"
+    heading(phone, "Mal Pelayanan Publik Kota Mataram")
     assert "WITA" in phone.locator(".today").inner_text()
 
 
 def test_english_is_one_click_away(phone, live_server):
     phone.goto(live_server + "/mpp/kota-kediri")
     phone.get_by_role("link", name="English").click()
+    shows(phone, "Agencies and services")           # the English page has loaded
     assert phone.url.endswith("/mpp/kota-kediri")
     assert phone.locator("html").get_attribute("lang") == "en"
     assert phone.get_by_role("heading", name="Agencies and services").is_visible()
@@ -59,11 +61,11 @@ def test_searching_from_an_mpp_page_without_javascript(phone_without_js, live_se
     page.goto(live_server + "/mpp/kota-kediri")
     page.get_by_role("searchbox", name="Cari layanan").fill("akte lahir")
     page.locator("form.quick-search").get_by_role("button", name="Cari").click()
-    assert page.locator("h1").inner_text() == "Cari layanan di Mal Pelayanan Publik Kota Kediri"
+    heading(page, "Cari layanan di Mal Pelayanan Publik Kota Kediri")
     first = page.locator("ol.results li a").first
     assert first.locator("mark").count() == 2
     first.click()
-    assert page.url.endswith("/mpp/kota-kediri/layanan/akta-kelahiran")
+    at(page, "/mpp/kota-kediri/layanan/akta-kelahiran")
 
 
 def test_a_misspelled_search_offers_the_right_spelling(phone, live_server):
