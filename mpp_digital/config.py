@@ -97,6 +97,26 @@ NOTIFY_SMTP_TIMEOUT = 20
 NOTIFY_SENDER = None
 NOTIFY_REMINDER_HOUR = 16
 NOTIFY_REMINDER_BEFORE_MINUTES = 120
+# WhatsApp through the Business Cloud API, offered to citizens when the token, the sender's
+# phone number ID and an approved template are set. The template (category "utility", in "id"
+# and "en") has one body variable, {{1}}, which carries the message's one line.
+NOTIFY_WHATSAPP_URL = "https://graph.facebook.com/v21.0"
+NOTIFY_WHATSAPP_TOKEN = None
+NOTIFY_WHATSAPP_PHONE_NUMBER_ID = None
+NOTIFY_WHATSAPP_TEMPLATE = None
+# SMS through an HTTP gateway, offered when NOTIFY_SMS_URL is set: a POST (JSON, or "form")
+# with the number (62812…) in NOTIFY_SMS_TO_FIELD, the text in NOTIFY_SMS_TEXT_FIELD, fixed
+# NOTIFY_SMS_FIELDS (a JSON object, e.g. the sender ID) and, when the gateway drops repeated
+# client references, "mpp-message-<id>" in NOTIFY_SMS_ID_FIELD. NOTIFY_SMS_TOKEN, when set, is
+# sent as "Authorization: Bearer …".
+NOTIFY_SMS_URL = None
+NOTIFY_SMS_TOKEN = None
+NOTIFY_SMS_FORMAT = "json"
+NOTIFY_SMS_TO_FIELD = "to"
+NOTIFY_SMS_TEXT_FIELD = "text"
+NOTIFY_SMS_ID_FIELD = None
+NOTIFY_SMS_FIELDS = {}
+NOTIFY_HTTP_TIMEOUT = 20          # seconds to wait for the WhatsApp API or the SMS gateway
 # The waitlist: how long a freed seat is held for the citizen it is offered to (minutes); run
 # `flask booking waitlist` every minute so that offers nobody took pass to the next citizen.
 WAITLIST_OFFER_MINUTES = 30

@@ -5,7 +5,11 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..validation import AsciiDigits, CodeText
 from .nik import NikInvalid, parse_nik
+from .notices import phone_choices
 from .phone import PhoneInvalid, parse_phone
+
+
+PHONE_LABELS = {"whatsapp": "WhatsApp", "sms": "SMS"}
 
 
 class CitizenFields:
@@ -46,6 +50,8 @@ class BookingForm(CitizenFields, FlaskForm):
     email = EmailField(_l("Email (boleh dikosongkan)"),
                        validators=[Optional(), Length(max=254)],
                        render_kw={"autocomplete": "email"})
+    # Offered only among the phone channels the site configured (see offer_phone_channels).
+    phone_channel = RadioField(_l("Kirim kabar ke ponsel lewat"), validate_choice=False)
     website = StringField(_l("Jangan isi kolom ini"), render_kw={"tabindex": "-1",
                                                                  "autocomplete": "off"})
 
@@ -53,6 +59,22 @@ class BookingForm(CitizenFields, FlaskForm):
         super().__init__(*args, **kwargs)
         self.today = today
         self.slot.choices = slot_choices
+        self.offer_phone_channels()
+
+    def offer_phone_channels(self):
+        """WhatsApp and/or SMS when configured, first one chosen, and "Tidak usah"."""
+        offered = [SelectChoice(name, PHONE_LABELS[name]) for name in phone_choices()]
+        self.phone_channel.choices = offered + [SelectChoice("", _l("Tidak usah"))]
+        if self.phone_channel.data is None:
+            self.phone_channel.data = offered[0].value if offered else ""
+
+    @property
+    def chosen_phone_channel(self):
+        return self.phone_channel.data or None
+
+    def validate_phone_channel(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Pilih salah satu cara."))
 
     def validate_email(self, field):
         if field.data and ("@" not in field.data or field.data.startswith("@")
@@ -100,3 +122,4 @@ class WaitlistForm(BookingForm):
     def __init__(self, *args, today, **kwargs):
         super(BookingForm, self).__init__(*args, **kwargs)
         self.today = today
+        self.offer_phone_channels()

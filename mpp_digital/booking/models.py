@@ -77,6 +77,11 @@ class Appointment(db.Model):
     language: Mapped[str] = mapped_column(String(5), default="id", server_default="id")
     # When the citizen answered a reminder with "Saya datang".
     confirmed_at: Mapped[datetime | None]
+    # The citizen's choice of "whatsapp" or "sms" for messages to their phone (None: none).
+    phone_channel: Mapped[str | None] = mapped_column(String(12))
+    # Who cancelled: "citizen" (the booking's page), "link" (a reminder's link), "staff",
+    # "release" (unconfirmed the day before), "api".
+    cancelled_via: Mapped[str | None] = mapped_column(String(12))
 
     slot: Mapped[Slot] = relationship()
     offering: Mapped[Offering] = relationship()
@@ -120,6 +125,7 @@ class WaitlistEntry(db.Model):
     phone: Mapped[str] = mapped_column(String(16))
     email: Mapped[str | None] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(5), default="id")
+    phone_channel: Mapped[str | None] = mapped_column(String(12))
     joined_at: Mapped[datetime]              # UTC: offers go in joining order
 
     offering: Mapped[Offering] = relationship()

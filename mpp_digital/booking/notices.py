@@ -4,7 +4,9 @@ minutes before, each with the links "Saya datang" and "Batalkan"; and the hall's
 cancellations with their reason. Written in the transaction of the change that causes them,
 in the language the citizen booked in; a change voids the reminders still queued.
 
-Only e-mail for now, and only when the citizen gave an address and the site configured SMTP.
+Each goes by e-mail (`notify/<name>.txt`, its first line the subject) when the citizen gave an
+address, and by the phone channel they chose, WhatsApp or SMS (`notify/<name>.short.txt`, one
+line with the code and the link), each only when the site has configured the channel.
 """
 from datetime import datetime, time, timedelta, timezone
 
@@ -13,6 +15,7 @@ from flask_babel import force_locale
 
 from ..clock import to_local, utc
 from ..notify import operations as outbox
+from ..notify.channels import PHONE_CHANNELS
 from .calendar import appointment_ics
 from .links import token_for, waitlist_token
 
@@ -23,9 +26,20 @@ def _about(appointment):
     return f"appointment:{appointment.id}"
 
 
-def channel_for(email):
-    """How a citizen with this address (or none) will hear from the hall: "email" or None."""
-    return "email" if email and "email" in outbox.available() else None
+def channels_for(email, phone_channel):
+    """The channels a citizen with this address and phone choice will hear from the hall on,
+    of those the site configured: a list of "email", "whatsapp", "sms" (empty: not at all)."""
+    available = outbox.available()
+    chosen = ["email"] if email and "email" in available else []
+    if phone_channel in PHONE_CHANNELS and phone_channel in available:
+        chosen.append(phone_channel)
+    return chosen
+
+
+def phone_choices():
+    """The phone channels a citizen may choose from on this site, in order."""
+    available = outbox.available()
+    return [name for name in PHONE_CHANNELS if name in available]
 
 
 def reminder_times(appointment, now):
@@ -38,26 +52,34 @@ def reminder_times(appointment, now):
     return [due for due in (day_before, shortly) if utc(due) > utc(now)]
 
 
-def _mail(session, *, to, language, template, kind, about, now, due_at=None,
-          expires_at=None, attachment=None, **context):
-    """Render `notify/<template>.txt` in the citizen's language (its first line the subject)
-    and queue it, when the citizen gave an address and the site can send e-mail."""
-    if channel_for(to) is None:
-        return None
-    with force_locale(language):
-        text = render_template(f"notify/{template}.txt", **context)
-    subject, _, body = text.strip().partition("\n")
-    return outbox.enqueue(session, kind=kind, channel="email", recipient=to,
-                          subject=subject.strip(), body=body.strip() + "\n",
-                          due_at=due_at or now, now=now, about=about, expires_at=expires_at,
-                          attachment=attachment)
+def send(session, *, email, phone, phone_channel, language, template, kind, about, now,
+         due_at=None, expires_at=None, attachment=None, **context):
+    """Render `notify/<template>` in the citizen's language for each of their channels and
+    queue it; returns the messages queued (none when the citizen has no channel)."""
+    messages = []
+    for channel in channels_for(email, phone_channel):
+        with force_locale(language):
+            if channel == "email":
+                text = render_template(f"notify/{template}.txt", **context)
+                subject, _, body = text.strip().partition("\n")
+                recipient, body = email, body.strip() + "\n"
+            else:
+                text = render_template(f"notify/{template}.short.txt", **context)
+                subject, recipient, body = kind, phone, " ".join(text.split())
+        messages.append(outbox.enqueue(
+            session, kind=kind, channel=channel, recipient=recipient, subject=subject.strip(),
+            body=body, due_at=due_at or now, now=now, about=about, expires_at=expires_at,
+            attachment=attachment if channel == "email" else None, language=language))
+    return messages
 
 
 def _enqueue(session, appointment, kind, template, now, due_at=None, reason=None,
              calendar=False, expires_at=None):
     mpp = appointment.offering.mpp
-    return _mail(
-        session, to=appointment.email, language=appointment.language, template=template,
+    return send(
+        session, email=appointment.email, phone=appointment.phone,
+        phone_channel=appointment.phone_channel, language=appointment.language,
+        template=template,
         kind=kind, about=_about(appointment), now=now, due_at=due_at, expires_at=expires_at,
         attachment=appointment_ics(appointment).decode() if calendar else None,
         appointment=appointment, mpp=mpp, service=appointment.service, reason=reason,
@@ -96,12 +118,13 @@ def cancelled(session, appointment, now, reason=None):
 
 
 def offered(session, offer, now):
-    """A freed seat is held for a waiting citizen until the offer expires (without e-mail,
+    """A freed seat is held for a waiting citizen until the offer expires (without a channel,
     the citizen sees the offer on their waitlist page)."""
     entry = offer.entry
     mpp = entry.offering.mpp
-    return _mail(
-        session, to=entry.email, language=entry.language, template="offered",
+    return send(
+        session, email=entry.email, phone=entry.phone, phone_channel=entry.phone_channel,
+        language=entry.language, template="offered",
         kind="waitlist.offer", about=f"waitlist:{entry.id}", now=now,
         expires_at=offer.expires_at.replace(tzinfo=timezone.utc),
         entry=entry, mpp=mpp, service=entry.service,

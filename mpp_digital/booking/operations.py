@@ -62,6 +62,7 @@ class Citizen:
     phone: str             # +62…
     email: str | None = None
     language: str = "id"   # the page's language: the messages are written in it
+    phone_channel: str | None = None   # "whatsapp" or "sms": messages to the phone too
 
 
 # --- seats ---------------------------------------------------------------------------------
@@ -143,7 +144,7 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
                     service=offering.service, status=AppointmentStatus.ACTIVE,
                     name=citizen.name, nik_hmac=nik_hmac, nik_last4=citizen.nik.last4,
                     nik_seat=seat, phone=citizen.phone, email=citizen.email,
-                    language=citizen.language,
+                    language=citizen.language, phone_channel=citizen.phone_channel,
                     api_client_id=api_client_id, idempotency_key=idempotency_key,
                     request_hash=fingerprint,
                     created_at=utc(now))
@@ -171,7 +172,7 @@ def take_offer(session, entry, now, max_active):
         code=new_code(), slot=offer.slot, offering=entry.offering, service=entry.service,
         status=AppointmentStatus.ACTIVE, name=entry.name, nik_hmac=entry.nik_hmac,
         nik_last4=entry.nik_last4, nik_seat=seat, phone=entry.phone, email=entry.email,
-        language=entry.language, created_at=utc(now))
+        language=entry.language, phone_channel=entry.phone_channel, created_at=utc(now))
     session.add(appointment)
     session.flush()
     offer.appointment_id = appointment.id

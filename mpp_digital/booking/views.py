@@ -106,7 +106,8 @@ def join_waitlist(slug, service, day):
     if form.validate_on_submit():
         citizen = ops.Citizen(name=form.name.data.strip(), nik=form.nik.parsed,
                               phone=form.phone.parsed, email=form.email.data or None,
-                              language=str(get_locale()))
+                              language=str(get_locale()),
+                              phone_channel=form.chosen_phone_channel)
         last = day + timedelta(days=7 if form.within.data == "week" else 0)
         try:
             entry = waitlist.join(db.session, offering, day, last, citizen,
@@ -184,7 +185,8 @@ def _book(offering, form, now):
     slot_id = parse_id(form.slot.data) or 0
     citizen = ops.Citizen(name=form.name.data.strip(), nik=form.nik.parsed,
                           phone=form.phone.parsed, email=form.email.data or None,
-                          language=str(get_locale()))
+                          language=str(get_locale()),
+                          phone_channel=form.chosen_phone_channel)
     appointment, _ = ops.book_appointment(
         db.session, offering, db.session.get(Slot, slot_id), citizen, now,
         current_app.config["NIK_HMAC_KEY"], current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"])
@@ -214,7 +216,8 @@ def appointment():
                            offering=offering, mpp=offering.mpp, service=appointment.service,
                            starts_at=clock.to_local(offering.mpp, appointment.slot.starts_at),
                            can_reschedule=ops.can_reschedule(appointment, clock.now()),
-                           reminded_by=notices.channel_for(appointment.email),
+                           reminded_by=notices.channels_for(appointment.email,
+                                                            appointment.phone_channel),
                            form=ConfirmForm())
 
 

@@ -31,7 +31,8 @@ def join(session, offering, first_day, last_day, citizen, nik_key, now):
                           first_day=first_day, last_day=last_day, name=citizen.name,
                           nik_hmac=citizen.nik.keyed_hash(nik_key),
                           nik_last4=citizen.nik.last4, phone=citizen.phone,
-                          email=citizen.email, language=citizen.language, joined_at=utc(now))
+                          email=citizen.email, language=citizen.language,
+                          phone_channel=citizen.phone_channel, joined_at=utc(now))
     try:
         with session.begin_nested():
             session.add(entry)

@@ -211,6 +211,9 @@ class Offering(db.Model):
     walkin_share: Mapped[int] = mapped_column(default=20)    # percent held back from booking
     horizon_days: Mapped[int] = mapped_column(default=14)
     cutoff_minutes: Mapped[int] = mapped_column(default=60)
+    # The hour (local) of the day before at which bookings not confirmed from their reminder
+    # are released to the waitlist; None: never (the default).
+    release_hour: Mapped[int | None]
     notes: Mapped[str] = mapped_column(Text, default="")
 
     mpp: Mapped[Mpp] = relationship(back_populates="offerings")
@@ -228,6 +231,8 @@ class Offering(db.Model):
         CheckConstraint("walkin_share BETWEEN 0 AND 100", name="walkin_share_percent"),
         CheckConstraint("horizon_days BETWEEN 1 AND 180", name="horizon_range"),
         CheckConstraint("cutoff_minutes >= 0", name="cutoff_not_negative"),
+        CheckConstraint("release_hour IS NULL OR release_hour BETWEEN 0 AND 23",
+                        name="release_hour_range"),
     )
 
 

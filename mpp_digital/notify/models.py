@@ -22,11 +22,13 @@ class Message(db.Model):
     kind: Mapped[str] = mapped_column(String(40))         # "booking.proof", "booking.reminder"…
     # What the message is about ("appointment:42"), so that a change can void what is queued.
     about: Mapped[str | None] = mapped_column(String(60), index=True)
-    channel: Mapped[str] = mapped_column(String(12))      # "email"
+    channel: Mapped[str] = mapped_column(String(12))      # "email", "whatsapp", "sms"
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     attachment: Mapped[str | None] = mapped_column(Text)  # an .ics calendar, for e-mail
+    # The citizen's language: a WhatsApp template is chosen in it.
+    language: Mapped[str] = mapped_column(String(5), default="id", server_default="id")
     due_at: Mapped[datetime]                              # UTC
     # Not worth sending after this (a reminder, once the slot has begun): voided instead.
     expires_at: Mapped[datetime | None]

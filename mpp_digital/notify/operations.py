@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import and_, delete, or_, select, update
 
 from ..clock import utc
+from .channels import names
 from .models import Message, MessageStatus
 
 LEASE = timedelta(minutes=5)      # a claim older than this is a worker that died
@@ -23,18 +24,17 @@ MAX_ATTEMPTS = 6                  # then the message is failed and its error kep
 
 
 def available(config=None):
-    """The channels this site can send on: {"email"} when SMTP is configured, else empty."""
-    config = config or current_app.config
-    return {"email"} if config.get("NOTIFY_SMTP_HOST") and config.get("NOTIFY_SENDER") \
-        else set()
+    """The names of the channels this site can send on ("email", "whatsapp", "sms")."""
+    return set(names(config or current_app.config))
 
 
 def enqueue(session, *, kind, channel, recipient, subject, body, due_at, now, about=None,
-            attachment=None, expires_at=None):
+            attachment=None, expires_at=None, language="id"):
     """Queue one message, in the caller's transaction (flushes only); one not sent by
     `expires_at` is voided."""
     message = Message(kind=kind, channel=channel, recipient=recipient, subject=subject[:200],
                       body=body, attachment=attachment, about=about, due_at=utc(due_at),
+                      language=language,
                       expires_at=utc(expires_at) if expires_at else None,
                       created_at=utc(now))
     session.add(message)
@@ -97,9 +97,10 @@ def backoff(attempts):
     return timedelta(minutes=4 ** (attempts - 1))
 
 
-def failed(session, message, token, error, now):
-    """Record a failed try: again after a backoff, or failed for good after MAX_ATTEMPTS."""
-    final = message.attempts >= MAX_ATTEMPTS
+def failed(session, message, token, error, now, permanent=False):
+    """Record a failed try: again after a backoff, or failed for good after MAX_ATTEMPTS (or
+    at once, when the channel refused the request itself)."""
+    final = permanent or message.attempts >= MAX_ATTEMPTS
     values = {"status": MessageStatus.FAILED if final else MessageStatus.PENDING,
               "last_error": str(error)[:2000]}
     if not final:

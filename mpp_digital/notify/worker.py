@@ -27,17 +27,26 @@ def drain_once(config, batch=20):
     done = []
     try:
         for message in messages:
-            if _send(channels.get(message.channel), message, token):
+            channel = channels.get(message.channel)
+            if not _send(channel, message, token):
+                continue
+            if channel.deduplicated:
                 done.append(message.id)
+            else:         # a copy sent again would reach the citizen twice: record it now
+                _record(token, [message.id])
     finally:
         for channel in channels.values():
             channel.close()
         if done:          # recorded once for the batch: one commit, not one a message
-            begin_write(db.session)
-            ops.sent(db.session, done, token, clock.now())
-            db.session.commit()
+            _record(token, done)
     db.session.remove()
     return len(messages)
+
+
+def _record(token, message_ids):
+    begin_write(db.session)
+    ops.sent(db.session, message_ids, token, clock.now())
+    db.session.commit()
 
 
 def _send(channel, message, token):
@@ -49,7 +58,7 @@ def _send(channel, message, token):
     except ChannelError as exc:
         log.warning("message %s not sent (try %s): %s", message.id, message.attempts, exc)
         begin_write(db.session)
-        ops.failed(db.session, message, token, exc, clock.now())
+        ops.failed(db.session, message, token, exc, clock.now(), permanent=exc.permanent)
         db.session.commit()
         return False
     return True

@@ -2,7 +2,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..catalogue.models import Counter, Queue
@@ -65,6 +65,11 @@ class Ticket(db.Model):
     token: Mapped[str] = mapped_column(String(32), unique=True)   # the status page's address
     # The citizen has rated this visit (the response itself does not name the ticket).
     surveyed: Mapped[bool] = mapped_column(default=False)
+    # A walk-in's phone, given at the kiosk (optional), for "3 lagi" and "Dipanggil ke loket";
+    # erased when the day's line closes (queue.operations.forget_phones).
+    phone: Mapped[str | None] = mapped_column(String(16))
+    phone_channel: Mapped[str | None] = mapped_column(String(12))
+    nudged: Mapped[bool] = mapped_column(default=False, server_default=false())  # "3 lagi" sent
 
     issued_queue: Mapped[Queue] = relationship(foreign_keys=[issued_queue_id])
     queue: Mapped[Queue] = relationship(foreign_keys=[queue_id])
