@@ -145,15 +145,20 @@ def purge_command(days):
     from .booking.operations import erase_contacts
     from .extensions import begin_write
     from .notify.operations import purge
+    from .queue.notices import forget_phones
 
     days = current_app.config["PRIVACY_RETENTION_DAYS"] if days is None else days
-    before = clock.now() - timedelta(days=days)
+    now = clock.now()
+    before = now - timedelta(days=days)
     begin_write(db.session)
     erased = erase_contacts(db.session, before)
     deleted = purge(db.session, before)
+    # A ticket's phone serves its day only: erased once that day is over in every time zone.
+    tickets = forget_phones(db.session, (now - timedelta(days=1)).date())
     db.session.commit()
     click.echo(f"Contacts erased from {erased} bookings; {deleted} sent messages deleted "
-               f"(visits and messages over {days} days ago).")
+               f"(visits and messages over {days} days ago); phones erased from {tickets} "
+               f"tickets of past days.")
 
 
 def init_app(app):

@@ -3,9 +3,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectChoice, StringField, TelField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..notify.compose import phone_choices
 from ..validation import AsciiDigits, CodeText
 from .nik import NikInvalid, parse_nik
-from .notices import phone_choices
 from .phone import PhoneInvalid, parse_phone
 
 

@@ -10,12 +10,11 @@ line with the code and the link), each only when the site has configured the cha
 """
 from datetime import datetime, time, timedelta, timezone
 
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask import current_app, url_for
 
 from ..clock import to_local, utc
 from ..notify import operations as outbox
-from ..notify.channels import PHONE_CHANNELS
+from ..notify.compose import send
 from .calendar import appointment_ics
 from .links import token_for, waitlist_token
 
@@ -26,22 +25,6 @@ def _about(appointment):
     return f"appointment:{appointment.id}"
 
 
-def channels_for(email, phone_channel):
-    """The channels a citizen with this address and phone choice will hear from the hall on,
-    of those the site configured: a list of "email", "whatsapp", "sms" (empty: not at all)."""
-    available = outbox.available()
-    chosen = ["email"] if email and "email" in available else []
-    if phone_channel in PHONE_CHANNELS and phone_channel in available:
-        chosen.append(phone_channel)
-    return chosen
-
-
-def phone_choices():
-    """The phone channels a citizen may choose from on this site, in order."""
-    available = outbox.available()
-    return [name for name in PHONE_CHANNELS if name in available]
-
-
 def reminder_times(appointment, now):
     """When the reminders of a booking are due (aware datetimes, only those still ahead)."""
     config = current_app.config
@@ -50,27 +33,6 @@ def reminder_times(appointment, now):
                                   time(config["NOTIFY_REMINDER_HOUR"]), starts.tzinfo)
     shortly = starts - timedelta(minutes=config["NOTIFY_REMINDER_BEFORE_MINUTES"])
     return [due for due in (day_before, shortly) if utc(due) > utc(now)]
-
-
-def send(session, *, email, phone, phone_channel, language, template, kind, about, now,
-         due_at=None, expires_at=None, attachment=None, **context):
-    """Render `notify/<template>` in the citizen's language for each of their channels and
-    queue it; returns the messages queued (none when the citizen has no channel)."""
-    messages = []
-    for channel in channels_for(email, phone_channel):
-        with force_locale(language):
-            if channel == "email":
-                text = render_template(f"notify/{template}.txt", **context)
-                subject, _, body = text.strip().partition("\n")
-                recipient, body = email, body.strip() + "\n"
-            else:
-                text = render_template(f"notify/{template}.short.txt", **context)
-                subject, recipient, body = kind, phone, " ".join(text.split())
-        messages.append(outbox.enqueue(
-            session, kind=kind, channel=channel, recipient=recipient, subject=subject.strip(),
-            body=body, due_at=due_at or now, now=now, about=about, expires_at=expires_at,
-            attachment=attachment if channel == "email" else None, language=language))
-    return messages
 
 
 def _enqueue(session, appointment, kind, template, now, due_at=None, reason=None,

@@ -11,6 +11,7 @@ from . import slots
 from ..errors import DomainError
 from ..extensions import begin_write, db, limiter
 from ..filters import clock as wall_clock
+from ..notify.compose import channels_for
 from ..validation import parse_id
 from . import notices
 from . import operations as ops
@@ -216,8 +217,8 @@ def appointment():
                            offering=offering, mpp=offering.mpp, service=appointment.service,
                            starts_at=clock.to_local(offering.mpp, appointment.slot.starts_at),
                            can_reschedule=ops.can_reschedule(appointment, clock.now()),
-                           reminded_by=notices.channels_for(appointment.email,
-                                                            appointment.phone_channel),
+                           reminded_by=channels_for(appointment.email,
+                                                     appointment.phone_channel),
                            form=ConfirmForm())
 
 

@@ -1,9 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField
-from wtforms.validators import InputRequired
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, TelField
+from wtforms.validators import InputRequired, ValidationError
 
-from ..booking.forms import LookupForm
+from ..booking.forms import PHONE_LABELS, LookupForm
+from ..booking.phone import PhoneInvalid, parse_phone
+from ..notify.compose import phone_choices
 from ..validation import AsciiDigits
 
 
@@ -13,6 +15,37 @@ class KioskTicketForm(FlaskForm):
                        validate_choice=True)
     priority = BooleanField(_l("Prioritas: lansia, penyandang disabilitas, ibu hamil, atau "
                                "membawa anak kecil"))
+    # Asked only where the site can send to phones (offer_phone_channels).
+    phone = TelField(_l("Nomor ponsel (boleh dikosongkan)"),
+                     description=_l("Kami kabari saat 3 orang lagi sebelum giliran Anda dan "
+                                    "saat Anda dipanggil."),
+                     render_kw={"autocomplete": "off", "inputmode": "tel"})
+    phone_channel = RadioField(_l("Lewat"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = phone_choices()
+        self.phone_channel.choices = [SelectChoice(name, PHONE_LABELS[name])
+                                      for name in offered]
+        if self.phone_channel.data is None and offered:
+            self.phone_channel.data = offered[0]
+        self.parsed_phone = None
+
+    @property
+    def asks_phone(self):
+        return bool(self.phone_channel.choices)
+
+    def validate_phone(self, field):
+        if not field.data or not self.asks_phone:
+            return
+        try:
+            self.parsed_phone = parse_phone(field.data)
+        except PhoneInvalid as exc:
+            raise ValidationError(str(exc.args[0])) from None
+
+    def validate_phone_channel(self, field):
+        if self.asks_phone and field.data not in {c.value for c in field.choices}:
+            raise ValidationError(_l("Pilih salah satu cara."))
 
 
 class CheckInForm(LookupForm):

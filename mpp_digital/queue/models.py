@@ -70,6 +70,7 @@ class Ticket(db.Model):
     phone: Mapped[str | None] = mapped_column(String(16))
     phone_channel: Mapped[str | None] = mapped_column(String(12))
     nudged: Mapped[bool] = mapped_column(default=False, server_default=false())  # "3 lagi" sent
+    language: Mapped[str] = mapped_column(String(5), default="id", server_default="id")
 
     issued_queue: Mapped[Queue] = relationship(foreign_keys=[issued_queue_id])
     queue: Mapped[Queue] = relationship(foreign_keys=[queue_id])

@@ -22,6 +22,7 @@ from ..extensions import begin_write, db, limiter
 from ..filters import clock as wall_clock
 from ..filters import tz_abbr
 from ..validation import parse_id
+from . import notices
 from . import operations as ops
 from ..forms import ConfirmForm
 from .forms import CallForm, CheckInForm, KioskTicketForm, TransferForm
@@ -130,6 +131,10 @@ def take_ticket(slug):
         return _kiosk(mpp, form, refusal=_closed_message(mpp, now), status=409)
     queue = db.session.get(Queue, parse_id(form.queue.data))
     ticket = ops.issue_ticket(db.session, queue, now, priority=form.priority.data)
+    if form.parsed_phone:
+        ticket.phone, ticket.phone_channel = form.parsed_phone, form.phone_channel.data
+        ticket.language = str(get_locale())
+        notices.issued(db.session, ticket, now, _policy())
     token = ticket.token
     db.session.commit()
     return redirect(url_for(".ticket_print", token=token))
@@ -298,9 +303,10 @@ def _do(action, counter, now):
     if action in ("buka", "jeda"):
         return ops.set_counter_open(db.session, counter, action == "buka", user, now)
     if action == "berikutnya":
-        if ops.call_next(db.session, counter, user, now, _policy()) is None:
+        ticket = ops.call_next(db.session, counter, user, now, _policy())
+        if ticket is None:
             raise ops.QueueRefused(_l("Tidak ada yang menunggu."))
-        return None
+        return notices.called(db.session, ticket, counter, now, _policy())
     if action == "panggil":
         form = CallForm()
         if not form.validate():
@@ -308,13 +314,17 @@ def _do(action, counter, now):
         ticket = db.session.get(Ticket, int(form.ticket.data))
         if ticket is None or ticket.queue.mpp_id != counter.mpp_id:
             abort(404)
-        return ops.call_ticket(db.session, ticket, counter, user, now)
+        ops.call_ticket(db.session, ticket, counter, user, now)
+        return notices.called(db.session, ticket, counter, now, _policy())
     ticket = ops.current_ticket(db.session, counter)
     if ticket is None:
         raise ops.QueueRefused(_l("Belum ada tiket di loket ini."))
     if action == "ulang":
-        return ops.recall(db.session, ticket, counter, user, now,
-                          current_app.config["QUEUE_MAX_RECALLS"])
+        ops.recall(db.session, ticket, counter, user, now,
+                   current_app.config["QUEUE_MAX_RECALLS"])
+        if ticket.status == "called":                # called again, not given up
+            notices.called(db.session, ticket, counter, now, _policy())
+        return None
     if action == "mulai":
         return ops.start_service(db.session, ticket, counter, user, now)
     if action == "selesai":

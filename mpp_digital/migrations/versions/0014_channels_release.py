@@ -32,6 +32,8 @@ def upgrade():
         batch.add_column(sa.Column('phone_channel', sa.String(length=12), nullable=True))
         batch.add_column(sa.Column('nudged', sa.Boolean(), nullable=False,
                                    server_default=sa.false()))
+        batch.add_column(sa.Column('language', sa.String(length=5), nullable=False,
+                                   server_default='id'))
     with op.batch_alter_table('offering') as batch:
         batch.add_column(sa.Column('release_hour', sa.Integer(), nullable=True))
         batch.create_check_constraint(
@@ -44,6 +46,7 @@ def downgrade():
         batch.drop_constraint('ck_offering_release_hour_range', type_='check')
         batch.drop_column('release_hour')
     with op.batch_alter_table('ticket') as batch:
+        batch.drop_column('language')
         batch.drop_column('nudged')
         batch.drop_column('phone_channel')
         batch.drop_column('phone')
