@@ -76,6 +76,13 @@ class OfferingForm(FlaskForm):
     walkin_share = _number(_l("Bagian untuk datang langsung dan prioritas (%)"), 0, 100)
     horizon_days = _number(_l("Bisa dipesan sampai berapa hari ke depan"), 1, 180)
     cutoff_minutes = _number(_l("Pemesanan ditutup berapa menit sebelum jadwal"), 0, 1440)
+    # Choices set by the view: the hours after the day-before reminder.
+    release_hour = SelectField(
+        _l("Lepas janji yang belum dikonfirmasi, sehari sebelumnya, pada pukul"),
+        description=_l("Warga yang menerima pengingat tetapi tidak menekan \"Saya datang\" "
+                       "sampai jam ini kehilangan kursinya; kursi itu ditawarkan kepada daftar "
+                       "tunggu. Janji tanpa pengingat tidak pernah dilepas."),
+        validate_choice=True, validators=[Optional()])
     hours = StringField(_l("Hari dan jam layanan instansi (kosongkan bila sama dengan MPP)"),
                         description=HOURS_HINT,
                         validators=[Optional(), Length(max=300), valid_hours])

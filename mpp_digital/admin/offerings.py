@@ -1,6 +1,6 @@
 """A hall's services: which are offered, each one's booking rules, and the days each agency
 is present."""
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -62,16 +62,21 @@ def _offering_form(mpp, offering):
     form = forms.OfferingForm(obj=offering if showing else None, prefix="o")
     form.queue.choices = [SelectChoice("", _l("— tanpa antrean —"))] + [
         SelectChoice(str(q.id), f"{q.letter} · {q.name}") for q in mpp.queues]
+    form.release_hour.choices = [SelectChoice("", _l("Tidak pernah (bawaan)"))] + [
+        SelectChoice(str(hour), f"{hour:02d}.00")
+        for hour in range(current_app.config["NOTIFY_REMINDER_HOUR"] + 1, 24)]
     if showing:
         form.queue.data = str(offering.queue_id or "")
+        form.release_hour.data = str(offering.release_hour or "")
         form.hours.data = format_hours(catalogue.intervals(offering.hours))
     return form
 
 
 def _values(form):
     values = {name: getattr(form, name).data for name in operations.OFFERING_FIELDS
-              if name != "queue_id"}
+              if name not in ("queue_id", "release_hour")}
     values["queue_id"] = int(form.queue.data) if form.queue.data else None
+    values["release_hour"] = int(form.release_hour.data) if form.release_hour.data else None
     return values
 
 

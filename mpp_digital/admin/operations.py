@@ -19,7 +19,7 @@ from ..queue import operations as queues
 DETAIL_FIELDS = ("name", "address", "phone", "email")
 CLOSURE_FIELDS = ("starts_on", "ends_on", "reason")
 OFFERING_FIELDS = ("bookable", "queue_id", "slot_minutes", "seats_per_slot", "daily_quota",
-                   "walkin_share", "horizon_days", "cutoff_minutes", "notes")
+                   "walkin_share", "horizon_days", "cutoff_minutes", "release_hour", "notes")
 AGENCY_FIELDS = ("name", "short_name", "website")
 SERVICE_FIELDS = ("name", "name_en", "category", "summary", "requirements", "procedure",
                   "duration_value", "duration_unit", "fee", "fee_note", "product",

@@ -59,15 +59,18 @@ def misfits_command(mpp_slug):
 
 @booking_cli.command("waitlist")
 def waitlist_command():
-    """Pass on the waitlist's offers that nobody took in time (run every minute)."""
+    """Pass on the waitlist's offers that nobody took in time, and release the unconfirmed
+    bookings of offerings that ask for it (run every minute)."""
     from flask import current_app
 
     from ..notify.operations import available
-    from . import waitlist
+    from . import release, waitlist
 
     if available() and not current_app.config.get("SERVER_NAME"):
-        raise click.ClickException("The offers' e-mails link to the site: set MPP_SERVER_NAME.")
+        raise click.ClickException("The offers' messages link to the site: set MPP_SERVER_NAME.")
+    now = clock.now()
     begin_write(db.session)
-    lapsed = waitlist.lapse_due(db.session, clock.now())
+    released = release.release_unconfirmed(db.session, now)
+    lapsed = waitlist.lapse_due(db.session, now)
     db.session.commit()
-    click.echo(f"{lapsed} offers lapsed and passed on.")
+    click.echo(f"{released} unconfirmed bookings released; {lapsed} offers lapsed and passed on.")

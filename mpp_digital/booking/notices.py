@@ -36,7 +36,7 @@ def reminder_times(appointment, now):
 
 
 def _enqueue(session, appointment, kind, template, now, due_at=None, reason=None,
-             calendar=False, expires_at=None):
+             calendar=False, expires_at=None, release_at=None):
     mpp = appointment.offering.mpp
     return send(
         session, email=appointment.email, phone=appointment.phone,
@@ -45,6 +45,7 @@ def _enqueue(session, appointment, kind, template, now, due_at=None, reason=None
         kind=kind, about=_about(appointment), now=now, due_at=due_at, expires_at=expires_at,
         attachment=appointment_ics(appointment).decode() if calendar else None,
         appointment=appointment, mpp=mpp, service=appointment.service, reason=reason,
+        release_at=release_at,
         starts_at=to_local(mpp, appointment.slot.starts_at),
         link=url_for("booking.link", token=token_for(appointment), _external=True),
         checklist=url_for("catalogue.checklist", slug=mpp.slug,
@@ -52,10 +53,17 @@ def _enqueue(session, appointment, kind, template, now, due_at=None, reason=None
 
 
 def _remind(session, appointment, now):
+    from .release import release_moment
+
+    mpp = appointment.offering.mpp
     starts = appointment.slot.starts_at.replace(tzinfo=timezone.utc)
+    release_at = release_moment(appointment.offering, to_local(mpp, appointment.slot.starts_at)
+                                .date())
     for due in reminder_times(appointment, now):        # no use once the slot has begun
+        # A reminder due before the release asks the citizen to confirm by then.
         _enqueue(session, appointment, REMINDER, "reminder", now, due_at=due,
-                 expires_at=starts)
+                 expires_at=starts,
+                 release_at=release_at if release_at and due < release_at else None)
 
 
 def booked(session, appointment, now):

@@ -232,12 +232,13 @@ def find_appointment(session, code, last4):
     return appointment
 
 
-def cancel_appointment(session, appointment, now):
-    """Cancel an active booking; its seat becomes free again at once."""
+def cancel_appointment(session, appointment, now, via="citizen"):
+    """Cancel an active booking; its seat becomes free again at once. `via` records who did:
+    "citizen" (the booking's page), "link" (a reminder's link), "staff" or "release"."""
     result = session.execute(
         update(Appointment).where(Appointment.id == appointment.id,
                                   Appointment.status == AppointmentStatus.ACTIVE)
-        .values(status=AppointmentStatus.CANCELLED, cancelled_at=utc(now))
+        .values(status=AppointmentStatus.CANCELLED, cancelled_at=utc(now), cancelled_via=via)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise BookingRefused(_l("Janji ini sudah tidak aktif."))
@@ -326,6 +327,6 @@ def move_by_staff(session, appointment, new_slot, message, now):
 
 
 def cancel_by_staff(session, appointment, message, now):
-    cancel_appointment(session, appointment, now)
+    cancel_appointment(session, appointment, now, via="staff")
     appointment.staff_message = message
     session.flush()

@@ -348,7 +348,7 @@ def link_answer(token, answer):
         if answer == "datang":
             ops.confirm_appointment(db.session, appointment, now)
         else:
-            ops.cancel_appointment(db.session, appointment, now)
+            ops.cancel_appointment(db.session, appointment, now, via="link")
             notices.cancelled(db.session, appointment, now)
     except DomainError as exc:
         db.session.rollback()

@@ -72,6 +72,8 @@ def _manager_cases(ids):
         (offering, {**good_offering, "o-daily_quota": "banyak"}),
         (offering, {**good_offering, "o-queue": "999999"}),
         (offering, {**good_offering, "o-hours": "tiap hari"}),
+        (offering, {**good_offering, "o-release_hour": "7"}),        # before the reminder
+        (offering, {**good_offering, "o-release_hour": "jam enam"}),
         (f"{H}/antrean", {}),
         (f"{H}/antrean", {"q-letter": "a1", "q-name": "Baru"}),
         (f"{H}/antrean", {"q-letter": "A", "q-name": "Sudah ada"}),
