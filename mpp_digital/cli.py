@@ -140,9 +140,9 @@ def privacy_cli():
               help="Days kept after a visit (default PRIVACY_RETENTION_DAYS, 30).")
 @with_appcontext
 def purge_command(days):
-    """Erase the phone numbers and e-mail addresses of bookings whose visit is over, and the
-    messages sent to them; run daily."""
-    from .booking.operations import erase_contacts
+    """Erase the phone numbers and e-mail addresses of bookings whose visit is over, what the
+    messages sent to them said and to whom, and the phones of past days' tickets; run daily."""
+    from .booking.operations import erase_contacts, erase_waitlist_contacts
     from .extensions import begin_write
     from .notify.operations import purge
     from .queue.notices import forget_phones
@@ -152,11 +152,13 @@ def purge_command(days):
     before = now - timedelta(days=days)
     begin_write(db.session)
     erased = erase_contacts(db.session, before)
+    places = erase_waitlist_contacts(db.session, before)
     deleted = purge(db.session, before)
     # A ticket's phone serves its day only: erased once that day is over in every time zone.
     tickets = forget_phones(db.session, (now - timedelta(days=1)).date())
     db.session.commit()
-    click.echo(f"Contacts erased from {erased} bookings; {deleted} sent messages deleted "
+    click.echo(f"Contacts erased from {erased} bookings and {places} waitlist places; "
+               f"{deleted} messages emptied "
                f"(visits and messages over {days} days ago); phones erased from {tickets} "
                f"tickets of past days.")
 

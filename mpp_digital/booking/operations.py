@@ -9,7 +9,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -22,7 +22,7 @@ from ..errors import DomainError
 from ..validation import CODE_ALPHABET, is_ascii_digits
 from . import waitlist
 from .availability import bookable
-from .models import Appointment, AppointmentStatus, Slot
+from .models import Appointment, AppointmentStatus, Slot, WaitlistEntry
 from .seats import release_seat, take_seat  # noqa: F401  (take_seat: the races replace it)
 
 CODE_LENGTH = 10
@@ -266,6 +266,17 @@ def erase_contacts(session, before):
     return session.execute(
         update(Appointment).where(Appointment.slot_id.in_(ended),
                                   (Appointment.phone != "") | Appointment.email.is_not(None))
+        .values(phone="", email=None).execution_options(synchronize_session=False)).rowcount
+
+
+def erase_waitlist_contacts(session, before):
+    """Erase the phone and e-mail of waitlist places whose last day ended before `before` (UTC;
+    a day's margin covers every zone): nobody is offered a seat of a day gone. Returns how
+    many."""
+    return session.execute(
+        update(WaitlistEntry).where(
+            WaitlistEntry.last_day < (before - timedelta(days=1)).date(),
+            (WaitlistEntry.phone != "") | WaitlistEntry.email.is_not(None))
         .values(phone="", email=None).execution_options(synchronize_session=False)).rowcount
 
 

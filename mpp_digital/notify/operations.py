@@ -112,12 +112,21 @@ def failed(session, message, token, error, now, permanent=False):
                            .execution_options(synchronize_session=False)).rowcount == 1
 
 
+KEEP_OUTCOMES = timedelta(days=400)   # a message's bare outcome, for a year of reports
+
+
 def purge(session, before):
-    """Delete the messages settled (sent, failed, void) or expired before `before`: they hold
-    the citizen's address, name and booking. Returns how many."""
+    """Erase what the messages settled (sent, failed, void) or expired before `before` say and
+    to whom (address, subject, text, calendar); keep their kind, subject (`about`), status and
+    times, which say nothing of the citizen, for the reports (reminders sent, no-shows with and
+    without one), and delete those too after KEEP_OUTCOMES. Returns how many were erased."""
     settled = [MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.VOID]
-    return session.execute(
-        delete(Message).where(or_(and_(Message.status.in_(settled),
-                                       Message.created_at < utc(before)),
-                                  Message.expires_at < utc(before)))
+    old = or_(and_(Message.status.in_(settled), Message.created_at < utc(before)),
+              Message.expires_at < utc(before))
+    erased = session.execute(
+        update(Message).where(old, Message.recipient != "")
+        .values(recipient="", subject="", body="", attachment=None)
         .execution_options(synchronize_session=False)).rowcount
+    session.execute(delete(Message).where(Message.created_at < utc(before - KEEP_OUTCOMES))
+                    .execution_options(synchronize_session=False))
+    return erased

@@ -19,6 +19,7 @@ from ..survey.forms import read_period
 from ..survey.questions import ELEMENTS, GRADE_WORDS
 from . import charts, rollup
 from . import operations as ops
+from .reminders import reminder_figures
 
 bp = Blueprint("reports", __name__)
 
@@ -68,7 +69,9 @@ def report():
             (hall, summaries.get(hall.id), indexes.get(hall.id)) for hall in halls], **context)
     report = ops.hall_report(db.session, mpp, start, end)
     return render_template("reports/report.html", halls=None, report=report,
-                           figures=_figures(report), **context)
+                           figures=_figures(report),
+                           reminders=reminder_figures(db.session, mpp, start, end, clock.now()),
+                           **context)
 
 
 def _figures(report):
