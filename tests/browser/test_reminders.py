@@ -56,3 +56,55 @@ def test_the_emailed_link_confirms_the_visit_without_javascript(phone_without_js
     assert page.get_by_role("button", name="Saya datang").count() == 0
     phone.goto(page.url)                      # the same page in a browser with JavaScript
     assert serious(phone) == []
+
+
+def test_a_cancelled_seat_goes_to_the_first_waiting_citizen(phone_without_js, phone,
+                                                            live_server, served_app, mailed):
+    from mpp_digital import clock
+    from mpp_digital.booking import operations as booking
+    from mpp_digital.booking import slots
+    from mpp_digital.booking.links import token_for
+    from mpp_digital.extensions import db
+
+    from ..factories import citizen, offering
+
+    # The last bookable day of passports at Kota Kediri is booked full (no other test books it).
+    with served_app.app_context():
+        offer, now = offering(), clock.now()
+        slots.ensure_slots(db.session, offer, now)
+        day = slots.available_days(db.session, offer, now)[-1][0]
+        booked = []
+        for slot in slots.free_slots(db.session, offer, day, now):
+            while slot.free:
+                booked.append(booking.book_appointment(
+                    db.session, offer, slot, citizen(7000 + len(booked)), now, served_app.config[
+                        "NIK_HMAC_KEY"], 3)[0])
+                db.session.refresh(slot)
+        cancel_link = f"/janji/tautan/{token_for(booked[0])}"
+        db.session.commit()
+    page = phone_without_js
+    page.goto(f"{live_server}/mpp/kota-kediri/layanan/paspor-biasa/jadwal/{day.isoformat()}")
+    shows(page, "Tidak ada jam kosong pada tanggal ini.")
+    page.get_by_label("Nama lengkap sesuai KTP").fill("Rina Wulandari")
+    page.get_by_label("NIK").fill(nik(5202, born=date(1992, 6, 1), woman=True))
+    page.get_by_label("Nomor ponsel").fill("0812-7777-1234")
+    page.get_by_label("Email (boleh dikosongkan)").fill("rina@example.test")
+    page.get_by_role("button", name="Masuk daftar tunggu").click()
+    shows(page, "Anda menunggu di urutan ke-1.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # Another citizen cancels from the link of their message.
+    phone.goto(live_server + cancel_link)
+    phone.get_by_role("button", name="Batalkan janji").click()
+    shows(phone, "Janji Anda sudah dibatalkan.")
+    with served_app.app_context():
+        work(served_app.config, once=True)
+    (mail,) = [m for m in mailed.mails if m["To"] == "rina@example.test"]
+    assert mail["Subject"].startswith("Ada kursi untuk Anda")
+    link = re.search(r"https?://\S+/antrean-tunggu/\S+", mail.get_body(("plain",)).get_content())[0]
+    page.goto(live_server + link[link.index("/antrean-tunggu/"):])
+    shows(page, "Ada kursi untuk Anda:")
+    phone.goto(page.url)                         # axe needs JavaScript; the citizen's phone has none
+    assert serious(phone) == []
+    page.get_by_role("button", name="Ambil kursi ini").click()
+    heading(page, "Janji Anda tercatat")
+    shows(page, "Rina Wulandari")
