@@ -16,5 +16,6 @@ notify_cli = AppGroup("notify", help="Messages to citizens: the outbox and its w
 def work_command(once, batch, idle):
     """Send due messages, retrying failures with backoff; run one or more per site."""
     if not ops.available():
-        click.echo("No channel is configured (MPP_NOTIFY_SMTP_HOST): nothing is queued.")
+        click.echo("No channel is configured (MPP_NOTIFY_SMTP_HOST, _WHATSAPP_TOKEN, "
+                   "_SMS_URL): nothing is queued.")
     work(current_app.config, batch=batch, idle=idle, once=once)
