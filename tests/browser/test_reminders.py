@@ -30,6 +30,13 @@ def mailed(served_app):
     controller.stop()
 
 
+def _fill_citizen(page, name, number, phone, email):
+    page.get_by_label("Nama lengkap sesuai KTP").fill(name)
+    page.get_by_label("NIK").fill(number)
+    page.get_by_label("Nomor ponsel").fill(phone)
+    page.get_by_label("Email (boleh dikosongkan)").fill(email)
+
+
 def test_the_emailed_link_confirms_the_visit_without_javascript(phone_without_js, phone,
                                                                 live_server, served_app,
                                                                 mailed):
@@ -37,10 +44,8 @@ def test_the_emailed_link_confirms_the_visit_without_javascript(phone_without_js
     page.goto(live_server + "/mpp/kota-kediri/layanan/paspor-biasa/jadwal")
     page.locator("ul.days a").first.click()
     page.locator(".radio input").first.check()
-    page.get_by_label("Nama lengkap sesuai KTP").fill("Siti Aminah")
-    page.get_by_label("NIK").fill(nik(5101, born=date(1985, 3, 9), woman=True))
-    page.get_by_label("Nomor ponsel").fill("0812-5555-1234")
-    page.get_by_label("Email (boleh dikosongkan)").fill("siti@example.test")
+    _fill_citizen(page, "Siti Aminah", nik(5101, born=date(1985, 3, 9), woman=True),
+                  "0812-5555-1234", "siti@example.test")
     page.get_by_role("button", name="Pesan jadwal ini").click()
     heading(page, "Janji Anda tercatat")
     shows(page, "dikirim ke e-mail Anda")
@@ -85,10 +90,8 @@ def test_a_cancelled_seat_goes_to_the_first_waiting_citizen(phone_without_js, ph
     page = phone_without_js
     page.goto(f"{live_server}/mpp/kota-kediri/layanan/paspor-biasa/jadwal/{day.isoformat()}")
     shows(page, "Tidak ada jam kosong pada tanggal ini.")
-    page.get_by_label("Nama lengkap sesuai KTP").fill("Rina Wulandari")
-    page.get_by_label("NIK").fill(nik(5202, born=date(1992, 6, 1), woman=True))
-    page.get_by_label("Nomor ponsel").fill("0812-7777-1234")
-    page.get_by_label("Email (boleh dikosongkan)").fill("rina@example.test")
+    _fill_citizen(page, "Rina Wulandari", nik(5202, born=date(1992, 6, 1), woman=True),
+                  "0812-7777-1234", "rina@example.test")
     page.get_by_role("button", name="Masuk daftar tunggu").click()
     shows(page, "Anda menunggu di urutan ke-1.")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -12,27 +12,17 @@ from sqlalchemy import select
 from mpp_digital.booking.models import Appointment
 from mpp_digital.extensions import begin_write, db
 from mpp_digital.notify import operations as ops
-from mpp_digital.notify.models import Message, MessageStatus
-from mpp_digital.notify.worker import drain_once, work
+from mpp_digital.notify.models import MessageStatus
+from mpp_digital.notify.worker import drain_once
 
-from ..booking.test_pages import OFFERING, _book, _first_day_url
+from ..booking.test_pages import _book, _first_day_url
 from ..races import PROCESSES
 from . import killed
+from .test_booking_messages import _drain
+from .test_booking_messages import _messages as _rows
 
 PHONE = "6281311112222"            # "0813 1111 2222", as the APIs take it
 NOW = datetime(2027, 1, 4, 1, 0, tzinfo=timezone.utc)
-
-
-def _drain(app):
-    with app.app_context():
-        work(app.config, once=True)
-
-
-def _rows(app, **where):
-    with app.app_context():
-        rows = db.session.scalars(select(Message).filter_by(**where).order_by(Message.id)).all()
-        db.session.expunge_all()
-        return rows
 
 
 def _code(app):
