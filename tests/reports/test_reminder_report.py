@@ -15,7 +15,7 @@ from mpp_digital.booking.models import (AppointmentStatus, OfferStatus, SeatOffe
 from mpp_digital.booking.notices import REMINDER
 from mpp_digital.extensions import db
 from mpp_digital.notify import operations as outbox
-from mpp_digital.notify.models import Message, MessageStatus
+from mpp_digital.notify.models import MessageStatus
 from mpp_digital.reports.reminders import reminder_figures
 
 from ..factories import citizen, offering
