@@ -42,8 +42,9 @@ def _process(url, module, name, args, barrier, results):
 # which imports it again in every process), and share no connection with the test's process.
 PROCESSES = multiprocessing.get_context("forkserver")
 PROCESSES.set_forkserver_preload(["mpp_digital", "tests.races", "tests.booking.race",
-                                  "tests.booking.waitlist_race", "tests.queue.race",
-                                  "tests.survey.race", "tests.search.workers"])
+                                  "tests.booking.waitlist_race", "tests.booking.visit_race",
+                                  "tests.queue.race", "tests.survey.race",
+                                  "tests.search.workers"])
 
 
 def in_processes(url, client, args_list, timeout=300):

@@ -2,10 +2,11 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import (CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text,
+                        true)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..catalogue.models import Offering, Service
+from ..catalogue.models import Mpp, Offering, Service
 from ..extensions import db, enum_column
 
 
@@ -47,6 +48,43 @@ class SlotDay(db.Model):
     day: Mapped[date] = mapped_column(primary_key=True)     # in the MPP's time zone
 
 
+class VisitStatus(enum.StrEnum):
+    ACTIVE = "active"            # some step is still to come
+    CANCELLED = "cancelled"      # every step cancelled
+
+
+class Visit(db.Model):
+    """One trip for several services at one hall: its steps are appointments, booked together
+    (all or none), under one code. Against the NIK's limit of active bookings it counts as
+    one: its steps share one `nik_seat`, held (in the unique index) by its last active step."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    mpp_id: Mapped[int] = mapped_column(ForeignKey("mpp.id"), index=True)
+    status: Mapped[VisitStatus] = mapped_column(enum_column(VisitStatus, "visit_status"),
+                                                default=VisitStatus.ACTIVE)
+    name: Mapped[str] = mapped_column(String(120))
+    nik_hmac: Mapped[str] = mapped_column(String(64), index=True)
+    nik_last4: Mapped[str] = mapped_column(String(4))
+    phone: Mapped[str] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(5), default="id")
+    phone_channel: Mapped[str | None] = mapped_column(String(12))
+    api_client_id: Mapped[int | None] = mapped_column(ForeignKey("api_client.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(80))
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+    mpp: Mapped[Mpp] = relationship()
+    steps: Mapped[list["Appointment"]] = relationship(back_populates="visit",
+                                                      order_by="Appointment.id")
+
+    __table_args__ = (
+        UniqueConstraint("api_client_id", "idempotency_key"),
+        CheckConstraint("length(nik_last4) = 4", name="nik_last4_length"),
+    )
+
+
 class Appointment(db.Model):
     """A booked seat. The citizen's NIK is kept only as a keyed hash and its last 4 digits."""
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,16 +120,23 @@ class Appointment(db.Model):
     # Who cancelled: "citizen" (the booking's page), "link" (a reminder's link), "staff",
     # "release" (unconfirmed the day before), "api".
     cancelled_via: Mapped[str | None] = mapped_column(String(12))
+    # A step of a visit (None: a booking on its own).
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"), index=True)
+    # Whether this booking holds its `nik_seat` in the unique index: always on its own; for a
+    # visit, only its last active step (the steps share the seat).
+    holds_seat: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     slot: Mapped[Slot] = relationship()
     offering: Mapped[Offering] = relationship()
     service: Mapped[Service] = relationship()
+    visit: Mapped[Visit | None] = relationship(back_populates="steps")
 
     __table_args__ = (
         Index("uq_appointment_active_nik_service", "nik_hmac", "service_id", unique=True,
               sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
         Index("uq_appointment_active_nik_seat", "nik_hmac", "nik_seat", unique=True,
-              sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+              sqlite_where=text("status = 'active' AND holds_seat"),
+              postgresql_where=text("status = 'active' AND holds_seat")),
         UniqueConstraint("api_client_id", "idempotency_key"),
         CheckConstraint("idempotency_key IS NULL OR api_client_id IS NOT NULL",
                         name="idempotency_key_has_client"),

@@ -22,7 +22,8 @@ from ..errors import DomainError
 from ..validation import CODE_ALPHABET, is_ascii_digits
 from . import waitlist
 from .availability import bookable
-from .models import Appointment, AppointmentStatus, Slot, WaitlistEntry
+from .models import (Appointment, AppointmentStatus, Slot, Visit, VisitStatus,
+                     WaitlistEntry)
 from .seats import release_seat, take_seat  # noqa: F401  (take_seat: the races replace it)
 
 CODE_LENGTH = 10
@@ -101,7 +102,7 @@ def expire_past(session, appointment_ids):
                     .execution_options(synchronize_session=False))
 
 
-def _check_slot(offering, slot, now):
+def check_slot(offering, slot, now):
     if not offering.bookable:
         raise NotBookable(_l("Layanan ini tidak dapat dipesan secara daring di MPP ini."))
     if slot is None or slot.offering_id != offering.id or slot.retired:
@@ -131,10 +132,10 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
     earlier = _earlier(session, api_client_id, idempotency_key)
     if earlier is not None:
         return _replay(earlier, fingerprint), False
-    _check_slot(offering, slot, now)
+    check_slot(offering, slot, now)
     nik_hmac = citizen.nik.keyed_hash(nik_key)
     for _ in range(3):      # a lost race for the same NIK seat number is tried again
-        seat = _free_seat(session, nik_hmac, offering.service_id, max_active, now)
+        seat = free_seat(session, nik_hmac, {offering.service_id}, max_active, now)
         try:
             with session.begin_nested():
                 if not take_seat(session, slot.id):
@@ -167,7 +168,7 @@ def take_offer(session, entry, now, max_active):
     if offer is None:
         raise waitlist.WaitlistRefused(_l("Tawaran ini sudah tidak berlaku."))
     waitlist.accept(session, offer, now)
-    seat = _free_seat(session, entry.nik_hmac, entry.service_id, max_active, now)
+    seat = free_seat(session, entry.nik_hmac, {entry.service_id}, max_active, now)
     appointment = Appointment(
         code=new_code(), slot=offer.slot, offering=entry.offering, service=entry.service,
         status=AppointmentStatus.ACTIVE, name=entry.name, nik_hmac=entry.nik_hmac,
@@ -186,12 +187,12 @@ def _replay(earlier, fingerprint):
     return earlier
 
 
-def _free_seat(session, nik_hmac, service_id, max_active, now):
+def free_seat(session, nik_hmac, service_ids, max_active, now):
     """The lowest of the NIK's `max_active` seat numbers that no active booking holds, read
     with its active bookings in one query (bookings whose slot has ended are marked expired
-    then, and only then: most citizens have none); LimitReached when the NIK already has
-    this service booked or every seat is held (a request of the same NIK may have taken the
-    last one)."""
+    then, and only then: most citizens have none); LimitReached when the NIK already has one
+    of these services (a set of ids) booked or every seat is held (a request of the same NIK
+    may have taken the last one). A visit's steps share a seat: it counts once."""
     active, ended = [], []
     for appointment_id, booked, seat, ends_at in session.execute(
             select(Appointment.id, Appointment.service_id, Appointment.nik_seat, Slot.ends_at)
@@ -204,7 +205,7 @@ def _free_seat(session, nik_hmac, service_id, max_active, now):
             active.append((booked, seat))
     if ended:
         expire_past(session, ended)
-    if any(booked == service_id for booked, _ in active):
+    if any(booked in service_ids for booked, _ in active):
         raise LimitReached(_l("NIK ini sudah memiliki janji aktif untuk layanan ini. "
                               "Batalkan atau ubah janji itu bila perlu."))
     free = set(range(1, max_active + 1)) - {seat for _, seat in active}
@@ -225,11 +226,15 @@ def find_appointment(session, code, last4):
         Appointment.code == normalise_code(code)).options(
         selectinload(Appointment.slot), selectinload(Appointment.offering)
         .selectinload(Offering.mpp).selectinload(Mpp.region)))
-    last4 = (last4 or "").strip()
-    if appointment is None or not is_ascii_digits(last4, 4) \
-            or not hmac.compare_digest(appointment.nik_last4, last4):
+    if appointment is None or not same_last4(appointment.nik_last4, last4):
         raise AppointmentNotFound(_l("Kode janji atau 4 angka terakhir NIK tidak cocok."))
     return appointment
+
+
+def same_last4(kept, given):
+    """The NIK's last 4 digits as given match those kept (ASCII digits, in constant time)."""
+    given = (given or "").strip()
+    return is_ascii_digits(given, 4) and hmac.compare_digest(kept, given)
 
 
 def cancel_appointment(session, appointment, now, via="citizen"):
@@ -242,8 +247,28 @@ def cancel_appointment(session, appointment, now, via="citizen"):
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise BookingRefused(_l("Janji ini sudah tidak aktif."))
+    if appointment.visit_id is not None:
+        _step_left(session, appointment, now)
     seat_freed(session, appointment.slot, now)
     session.refresh(appointment)
+
+
+def _step_left(session, step, now):
+    """A visit's step was cancelled: its last active step holds the NIK's seat now (if the
+    cancelled one held it), and a visit with no active step left is cancelled."""
+    remaining = session.scalars(
+        select(Appointment).join(Appointment.slot)
+        .where(Appointment.visit_id == step.visit_id,
+               Appointment.status == AppointmentStatus.ACTIVE)
+        .order_by(Slot.starts_at.desc())).all()
+    if not remaining:
+        session.execute(update(Visit).where(Visit.id == step.visit_id)
+                        .values(status=VisitStatus.CANCELLED, cancelled_at=utc(now))
+                        .execution_options(synchronize_session=False))
+    elif step.holds_seat:
+        session.execute(update(Appointment).where(Appointment.id == remaining[0].id)
+                        .values(holds_seat=True)
+                        .execution_options(synchronize_session=False))
 
 
 def confirm_appointment(session, appointment, now):
@@ -293,7 +318,7 @@ def reschedule_appointment(session, appointment, new_slot, now):
     if not can_reschedule(appointment, now):
         raise BookingRefused(_l("Janji hanya dapat diubah satu kali, paling lambat sehari "
                                 "sebelum jadwalnya."))
-    _check_slot(appointment.offering, new_slot, now)
+    check_slot(appointment.offering, new_slot, now)
     if new_slot.id == appointment.slot_id:
         raise BookingRefused(_l("Pilih jadwal yang berbeda dari jadwal sekarang."))
     if not take_seat(session, new_slot.id):

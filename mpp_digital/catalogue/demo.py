@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from .models import Closure, Counter, Mpp, Region
+from . import life_events
 from .import_export import import_rows
 from .operations import load_regions, opening_hours
 from .schedule import parse_hours
@@ -72,6 +73,7 @@ def load_demo(today):
     db.session.flush()
     rows = demo_rows()
     result = import_rows(db.session, [(f"demo {i}", row) for i, row in enumerate(rows, 1)])
+    life_events.load(db.session, _read("demo_life_events.json"))
     _add_counters()
     _add_cuti_bersama(today.year, today.year + 1)
     db.session.flush()

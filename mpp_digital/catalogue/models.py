@@ -123,6 +123,16 @@ class Agency(db.Model):
                                                      order_by="Service.name")
 
 
+# "Needs the result of": a KIA is issued on the family card, so KIA needs KK. A visit puts a
+# service after those of the visit it needs; a life event lists them in that order.
+service_need = Table(
+    "service_need", db.metadata,
+    Column("service_id", ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
+    Column("needs_id", ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
+    CheckConstraint("service_id <> needs_id", name="not_itself"),
+)
+
+
 class Service(db.Model):
     """The national description of one service: the public components of its standard."""
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,6 +156,9 @@ class Service(db.Model):
 
     agency: Mapped[Agency] = relationship(back_populates="services")
     offerings: Mapped[list["Offering"]] = relationship(back_populates="service")
+    needs: Mapped[list["Service"]] = relationship(
+        secondary=service_need, primaryjoin=lambda: Service.id == service_need.c.service_id,
+        secondaryjoin=lambda: Service.id == service_need.c.needs_id, order_by="Service.name")
 
     __table_args__ = (
         CheckConstraint("fee >= 0", name="fee_not_negative"),
@@ -287,3 +300,33 @@ class CatalogueVersion(db.Model):
     __tablename__ = "catalogue_version"
     id: Mapped[int] = mapped_column(primary_key=True)          # always 1
     version: Mapped[int]
+
+
+class LifeEvent(db.Model):
+    """A moment of life that takes several services ("kelahiran": akta, KK, KIA, BPJS), in
+    order; kept nationally by the national admins, shown nationally and per hall."""
+    __tablename__ = "life_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str | None] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    steps: Mapped[list["LifeEventStep"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan",
+        order_by="LifeEventStep.position")
+
+
+class LifeEventStep(db.Model):
+    __tablename__ = "life_event_step"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("life_event.id", ondelete="CASCADE"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    position: Mapped[int]
+    note: Mapped[str] = mapped_column(Text, default="")       # "bila bayi lahir di luar negeri…"
+
+    event: Mapped[LifeEvent] = relationship(back_populates="steps")
+    service: Mapped[Service] = relationship()
+
+    __table_args__ = (UniqueConstraint("event_id", "service_id"),)

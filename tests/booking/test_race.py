@@ -27,7 +27,7 @@ SERVICES = ["paspor-biasa", "kartu-keluarga-baru", "akta-kelahiran", "ktp-elektr
 
 
 def _race(app, jobs, stale=False):
-    with races.restored(ops, "take_seat", "_free_seat"):
+    with races.restored(ops, "take_seat", "free_seat"):
         return races.race(app, race.attempt, [(*job, stale) for job in jobs])
 
 

@@ -1,0 +1,166 @@
+"""Visits: one trip for several services at one hall.
+
+`plan_visit` reads the free seats of the chosen offerings over their booking horizons and asks
+the pure planner (planner.py) for plans. `book_visit` takes every step's seat in one
+transaction (a savepoint) with the same guarded UPDATE as a single booking: if any step's seat
+is gone, none is taken and the citizen is told which. A visit counts as one booking against
+the NIK's limit of active bookings: its steps share one seat number, held in the unique index
+by its last active step (operations.cancel_appointment hands it over when that step goes).
+"""
+from collections import defaultdict
+from datetime import timedelta, timezone
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..catalogue.models import Offering, Service
+from ..clock import to_local, utc
+from ..errors import DomainError
+from . import operations as ops
+from .availability import bookable
+from .models import Appointment, AppointmentStatus, Slot, Visit, VisitStatus
+from .planner import Need, Opening, plan
+
+MAX_STEPS = 6
+WALK = timedelta(minutes=10)
+
+
+class VisitRefused(DomainError):
+    status = 422
+
+
+def needs(services):
+    """The planner's needs: each service after those of the visit whose result it needs."""
+    keys = {service.id for service in services}
+    return [Need(service.id, frozenset(n.id for n in service.needs if n.id in keys))
+            for service in services]
+
+
+def openings(session, offerings, now):
+    """{local day: {service id: [Opening]}}: the bookable free slots of these offerings."""
+    by_id = {offering.id: offering for offering in offerings}
+    if not by_id:
+        return {}
+    horizon = max(offering.horizon_days for offering in offerings)
+    rows = session.execute(
+        select(Slot.id, Slot.offering_id, Slot.starts_at, Slot.ends_at)
+        .where(Slot.offering_id.in_(by_id), Slot.retired.is_(False),
+               Slot.booked < Slot.capacity, Slot.starts_at > utc(now),
+               Slot.starts_at <= utc(now) + timedelta(days=horizon + 1))
+        .order_by(Slot.starts_at))
+    days = defaultdict(lambda: defaultdict(list))
+    for slot_id, offering_id, starts_at, ends_at in rows:
+        offering = by_id[offering_id]
+        aware = starts_at.replace(tzinfo=timezone.utc)
+        if not bookable(aware, now, offering.cutoff_minutes) or \
+                aware > now + timedelta(days=offering.horizon_days + 1):
+            continue
+        local = to_local(offering.mpp, starts_at)
+        days[local.date()][offering.service_id].append(
+            Opening(aware, ends_at.replace(tzinfo=timezone.utc), slot_id))
+    return days
+
+
+def plan_visit(session, offerings, now, limit=3):
+    """The plans for these offerings (planner.Planning; keys are service ids)."""
+    return plan(needs([offering.service for offering in offerings]),
+                openings(session, offerings, now), WALK, limit)
+
+
+def _check_steps(mpp, steps):
+    """Steps: [(offering, slot)] at this hall, distinct services, in time order, not
+    overlapping, each after the services it needs."""
+    if not 2 <= len(steps) <= MAX_STEPS:
+        raise VisitRefused(_l("Sebuah kunjungan berisi 2 sampai %(max)d layanan.",
+                              max=MAX_STEPS))
+    services = [offering.service_id for offering, _ in steps]
+    if len(set(services)) != len(services):
+        raise VisitRefused(_l("Setiap layanan hanya sekali dalam satu kunjungan."))
+    for offering, slot in steps:
+        if offering.mpp_id != mpp.id:
+            raise VisitRefused(_l("Semua layanan kunjungan harus di MPP yang sama."))
+    ordered = sorted(steps, key=lambda step: step[1].starts_at if step[1] else 0)
+    for (_, one), (_, two) in zip(ordered, ordered[1:]):
+        if one is not None and two is not None and one.ends_at > two.starts_at:
+            raise VisitRefused(_l("Jadwal langkah-langkah kunjungan tidak boleh bertumpuk."))
+    seen = set()
+    for offering, _ in ordered:
+        missing = {n.id for n in offering.service.needs} & set(services) - seen
+        if missing:
+            raise VisitRefused(_l("%(service)s memerlukan hasil layanan lain dari kunjungan ini "
+                                  "lebih dulu.", service=offering.service.name))
+        seen.add(offering.service_id)
+    return ordered
+
+
+def book_visit(session, mpp, steps, citizen, now, nik_key, max_active):
+    """Book every step of a visit, or none; returns the Visit. `steps`: [(offering, slot)]."""
+    ordered = _check_steps(mpp, steps)
+    for offering, slot in ordered:
+        ops.check_slot(offering, slot, now)
+    nik_hmac = citizen.nik.keyed_hash(nik_key)
+    services = {offering.service_id for offering, _ in ordered}
+    for _ in range(3):      # a lost race for the same NIK seat number is tried again
+        seat = ops.free_seat(session, nik_hmac, services, max_active, now)
+        try:
+            with session.begin_nested():
+                for offering, slot in ordered:
+                    if not ops.take_seat(session, slot.id):
+                        raise ops.SlotFull(_l(
+                            "Maaf, jadwal %(service)s baru saja penuh. Tidak ada yang dipesan; "
+                            "pilih rencana lain.", service=offering.service.name))
+                visit = Visit(code=ops.new_code(), mpp=mpp, status=VisitStatus.ACTIVE,
+                              name=citizen.name, nik_hmac=nik_hmac,
+                              nik_last4=citizen.nik.last4, phone=citizen.phone,
+                              email=citizen.email, language=citizen.language,
+                              phone_channel=citizen.phone_channel, created_at=utc(now))
+                session.add(visit)
+                for n, (offering, slot) in enumerate(ordered):
+                    session.add(Appointment(
+                        code=ops.new_code(), slot=slot, offering=offering,
+                        service=offering.service, status=AppointmentStatus.ACTIVE,
+                        name=citizen.name, nik_hmac=nik_hmac, nik_last4=citizen.nik.last4,
+                        nik_seat=seat, holds_seat=n == len(ordered) - 1, visit=visit,
+                        phone=citizen.phone, email=citizen.email, language=citizen.language,
+                        phone_channel=citizen.phone_channel, created_at=utc(now)))
+                session.flush()
+            for _, slot in ordered:
+                session.expire(slot, ["booked"])
+            return visit
+        except IntegrityError:
+            continue
+    raise ops.LimitReached(_l("Permintaan yang sama sedang diproses. Coba lagi sebentar lagi."))
+
+
+def cancel_visit(session, visit, now, via="citizen"):
+    """Cancel every step still active; the seats go to the waitlist or back on sale."""
+    active = [step for step in visit.steps if step.status == AppointmentStatus.ACTIVE]
+    if not active:
+        raise ops.BookingRefused(_l("Kunjungan ini sudah tidak aktif."))
+    for step in active:
+        ops.cancel_appointment(session, step, now, via=via)
+    session.refresh(visit)
+
+
+def find_visit(session, code, last4):
+    """The visit for a code and the NIK's last 4 digits; the same answer for any mismatch."""
+    visit = session.scalar(select(Visit).where(Visit.code == ops.normalise_code(code)).options(
+        selectinload(Visit.steps).selectinload(Appointment.slot),
+        selectinload(Visit.steps).selectinload(Appointment.service)
+        .selectinload(Service.agency)))
+    if visit is None or not ops.same_last4(visit.nik_last4, last4):
+        raise ops.AppointmentNotFound(_l("Kode atau 4 angka terakhir NIK tidak cocok."))
+    return visit
+
+
+def offerings_at(session, mpp, service_slugs):
+    """The bookable offerings of these services at `mpp`, in the order asked (unknown or not
+    bookable ones left out)."""
+    found = {offering.service.slug: offering for offering in session.scalars(
+        select(Offering).join(Offering.service)
+        .where(Offering.mpp_id == mpp.id, Offering.bookable.is_(True),
+               Service.slug.in_(service_slugs))
+        .options(selectinload(Offering.service).selectinload(Service.needs)))}
+    return [found[slug] for slug in dict.fromkeys(service_slugs) if slug in found]

@@ -1,0 +1,43 @@
+"""Life events and which service needs the result of which: the national list kept by the
+national admins (and loaded with the demo), read by the life-event pages and the visit
+planner."""
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .models import LifeEvent, LifeEventStep, Service
+
+
+def load(session, data):
+    """Add or replace the life events and the services' needs from `data` (the format of
+    data/demo_life_events.json); unknown services are refused with their slugs."""
+    services = {s.slug: s for s in session.scalars(select(Service))}
+    named = set(data.get("needs", {})) | {n for ns in data.get("needs", {}).values() for n in ns}
+    named |= {step["service"] for event in data.get("life_events", []) for step in event["steps"]}
+    unknown = sorted(named - set(services))
+    if unknown:
+        raise ValueError(f"unknown services: {', '.join(unknown)}")
+    for slug, needed in data.get("needs", {}).items():
+        services[slug].needs = [services[n] for n in needed]
+    for position, item in enumerate(data.get("life_events", [])):
+        event = session.scalar(select(LifeEvent).where(LifeEvent.slug == item["slug"]))
+        if event is None:
+            event = LifeEvent(slug=item["slug"])
+            session.add(event)
+        event.name, event.name_en = item["name"], item.get("name_en")
+        event.summary, event.position = item.get("summary", ""), position
+        event.steps = []
+        session.flush()                     # the old steps go before the new are written
+        event.steps = [LifeEventStep(service=services[step["service"]], position=n,
+                                     note=step.get("note", ""))
+                       for n, step in enumerate(item["steps"])]
+    session.flush()
+
+
+def all_events(session):
+    return session.scalars(select(LifeEvent).order_by(LifeEvent.position)).all()
+
+
+def get_event(session, slug):
+    return session.scalar(select(LifeEvent).where(LifeEvent.slug == slug).options(
+        selectinload(LifeEvent.steps).selectinload(LifeEventStep.service)
+        .selectinload(Service.agency)))
