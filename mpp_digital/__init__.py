@@ -58,6 +58,7 @@ def create_app(test_config=None, instance_path=None):
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .booking.views import bp as booking_bp
+    from .booking.visit_views import bp as visits_bp
     from .catalogue.views import bp as catalogue_bp
     from .queue.views import bp as queue_bp
     from .reports.views import bp as reports_bp
@@ -65,6 +66,7 @@ def create_app(test_config=None, instance_path=None):
 
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(booking_bp)
+    app.register_blueprint(visits_bp)
     app.register_blueprint(queue_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(reports_bp)

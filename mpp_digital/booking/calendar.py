@@ -1,4 +1,4 @@
-"""The booking as an .ics event, in the MPP's own time zone."""
+"""A booking, or a visit's steps, as .ics events in the MPP's own time zone."""
 from datetime import timezone
 
 from icalendar import Calendar, Event
@@ -6,12 +6,7 @@ from icalendar import Calendar, Event
 from ..clock import to_local
 
 
-def appointment_ics(appointment):
-    offering = appointment.offering
-    mpp = offering.mpp
-    calendar = Calendar()
-    calendar.add("prodid", "-//MPP Digital//janji//ID")
-    calendar.add("version", "2.0")
+def _event(appointment, mpp, code_line):
     event = Event()
     event.add("uid", f"{appointment.code}@mpp-digital")
     event.add("summary", f"{appointment.service.name} – {mpp.name}")
@@ -19,8 +14,26 @@ def appointment_ics(appointment):
     event.add("dtend", to_local(mpp, appointment.slot.ends_at))
     event.add("dtstamp", appointment.created_at.replace(tzinfo=timezone.utc))
     event.add("location", f"{mpp.name}, {mpp.address}")
-    event.add("description", f"Kode janji: {appointment.code}\n"
-              "Bawa KTP-el asli dan persyaratan layanan.")
-    calendar.add_component(event)
+    event.add("description", f"{code_line}\nBawa KTP-el asli dan persyaratan layanan.")
+    return event
+
+
+def _calendar(events):
+    calendar = Calendar()
+    calendar.add("prodid", "-//MPP Digital//janji//ID")
+    calendar.add("version", "2.0")
+    for event in events:
+        calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def appointment_ics(appointment):
+    return _calendar([_event(appointment, appointment.offering.mpp,
+                             f"Kode janji: {appointment.code}")])
+
+
+def visit_ics(visit, steps):
+    """One event per step still to come, each with the visit's code."""
+    return _calendar([_event(step, visit.mpp, f"Kode kunjungan: {visit.code}")
+                      for step in steps])

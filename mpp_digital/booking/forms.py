@@ -6,6 +6,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from ..notify.compose import phone_choices
 from ..validation import AsciiDigits, CodeText
 from .nik import NikInvalid, parse_nik
+from .operations import Citizen
 from .phone import PhoneInvalid, parse_phone
 
 
@@ -72,6 +73,12 @@ class BookingForm(CitizenFields, FlaskForm):
     def chosen_phone_channel(self):
         return self.phone_channel.data or None
 
+    def citizen(self, language):
+        """Who books, from a validated form, in the page's language."""
+        return Citizen(name=self.name.data.strip(), nik=self.nik.parsed,
+                       phone=self.phone.parsed, email=self.email.data or None,
+                       language=language, phone_channel=self.chosen_phone_channel)
+
     def validate_phone_channel(self, field):
         if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Pilih salah satu cara."))
@@ -111,15 +118,19 @@ class RescheduleForm(FlaskForm):
         self.slot.choices = slot_choices
 
 
-class WaitlistForm(BookingForm):
-    """The booking form's citizen fields, for a day with no seat left: wait for that day, or
-    for the first seat on any day of the next week."""
+class CitizenForm(BookingForm):
+    """The booking form's citizen fields alone: for a visit, whose slots its plan gives."""
     slot = None
-    within = RadioField(_l("Tunggu kursi untuk"), default="day",
-                        choices=[SelectChoice("day", _l("Tanggal ini saja")),
-                                 SelectChoice("week", _l("Tanggal ini atau 7 hari sesudahnya"))])
 
     def __init__(self, *args, today, **kwargs):
         super(BookingForm, self).__init__(*args, **kwargs)
         self.today = today
         self.offer_phone_channels()
+
+
+class WaitlistForm(CitizenForm):
+    """The citizen's fields, for a day with no seat left: wait for that day, or for the first
+    seat on any day of the next week."""
+    within = RadioField(_l("Tunggu kursi untuk"), default="day",
+                        choices=[SelectChoice("day", _l("Tanggal ini saja")),
+                                 SelectChoice("week", _l("Tanggal ini atau 7 hari sesudahnya"))])

@@ -46,3 +46,17 @@ def waitlist_token(entry):
 def read_waitlist_token(token):
     found = _read("waitlist", token)
     return found if isinstance(found, int) and not isinstance(found, bool) else None
+
+
+def visit_token(visit):
+    """The link to one visit's page, named by its id and code."""
+    return _signer("visit-link").dumps([visit.id, visit.code])
+
+
+def read_visit_token(token):
+    """(visit id, code) that a token names, or None for a token this site did not sign."""
+    found = _read("visit-link", token)
+    if not (isinstance(found, list) and len(found) == 2 and isinstance(found[0], int)
+            and not isinstance(found[0], bool) and isinstance(found[1], str)):
+        return None
+    return tuple(found)

@@ -101,3 +101,51 @@ def offered(session, offer, now):
         starts_at=to_local(mpp, offer.slot.starts_at),
         expires_at_local=to_local(mpp, offer.expires_at),
         link=url_for("booking.waiting", token=waitlist_token(entry), _external=True))
+
+
+# --- visits: one message for the whole trip ---------------------------------------------------
+
+VISIT_REMINDER = "visit.reminder"
+
+
+def _visit_send(session, visit, kind, template, now, due_at=None, expires_at=None,
+                calendar=False):
+    from .calendar import visit_ics
+    from .links import visit_token
+    from .visits import active_steps, steps_in_order
+
+    steps = [step for step in steps_in_order(visit) if step in active_steps(visit)]
+    mpp = visit.mpp
+    return send(
+        session, email=visit.email, phone=visit.phone, phone_channel=visit.phone_channel,
+        language=visit.language, template=template, kind=kind, about=f"visit:{visit.id}",
+        now=now, due_at=due_at, expires_at=expires_at,
+        attachment=visit_ics(visit, steps).decode() if calendar else None,
+        visit=visit, mpp=mpp, steps=[(step, to_local(mpp, step.slot.starts_at))
+                                     for step in steps],
+        link=url_for("visits.link", token=visit_token(visit), _external=True))
+
+
+def _visit_remind(session, visit, now):
+    from .visits import active_steps
+
+    steps = sorted(active_steps(visit), key=lambda step: step.slot.starts_at)
+    if not steps:
+        return
+    starts = steps[0].slot.starts_at.replace(tzinfo=timezone.utc)
+    for due in reminder_times(steps[0], now):
+        _visit_send(session, visit, VISIT_REMINDER, "visit_reminder", now, due_at=due,
+                    expires_at=starts)
+
+
+def visit_booked(session, visit, now):
+    """The visit's proof (every step, one calendar) and its reminders, as one message each."""
+    _visit_send(session, visit, "visit.proof", "visit_booked", now, calendar=True)
+    _visit_remind(session, visit, now)
+
+
+def visit_changed(session, visit, now):
+    """A step or the whole visit was cancelled by the citizen: the reminders follow what is
+    left (the first step still to come), or go."""
+    outbox.void(session, f"visit:{visit.id}", [VISIT_REMINDER])
+    _visit_remind(session, visit, now)

@@ -16,7 +16,7 @@ from ..validation import parse_id
 from . import notices
 from . import operations as ops
 from .calendar import appointment_ics
-from . import waitlist
+from . import visits, waitlist
 from .links import read_token, read_waitlist_token, still_valid, waitlist_token
 from ..forms import ConfirmForm
 from .forms import BookingForm, LookupForm, RescheduleForm, WaitlistForm
@@ -24,6 +24,7 @@ from .models import Appointment, Slot, WaitlistEntry
 
 bp = Blueprint("booking", __name__)
 SESSION_KEY = "appointment"
+VISIT_SESSION_KEY = "visit"          # the visit this browser opened (visit_views)
 
 
 def _ensure_slots(offering):
@@ -105,10 +106,7 @@ def join_waitlist(slug, service, day):
     form = WaitlistForm(today=today)
     refusal = None
     if form.validate_on_submit():
-        citizen = ops.Citizen(name=form.name.data.strip(), nik=form.nik.parsed,
-                              phone=form.phone.parsed, email=form.email.data or None,
-                              language=str(get_locale()),
-                              phone_channel=form.chosen_phone_channel)
+        citizen = form.citizen(str(get_locale()))
         last = day + timedelta(days=7 if form.within.data == "week" else 0)
         try:
             entry = waitlist.join(db.session, offering, day, last, citizen,
@@ -184,10 +182,7 @@ def waiting_answer(token, answer):
 
 def _book(offering, form, now):
     slot_id = parse_id(form.slot.data) or 0
-    citizen = ops.Citizen(name=form.name.data.strip(), nik=form.nik.parsed,
-                          phone=form.phone.parsed, email=form.email.data or None,
-                          language=str(get_locale()),
-                          phone_channel=form.chosen_phone_channel)
+    citizen = form.citizen(str(get_locale()))
     appointment, _ = ops.book_appointment(
         db.session, offering, db.session.get(Slot, slot_id), citizen, now,
         current_app.config["NIK_HMAC_KEY"], current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"])
@@ -247,6 +242,13 @@ def lookup():
             found = ops.find_appointment(db.session, form.code.data, form.last4.data)
         except DomainError as exc:
             refusal = exc.message
+            try:                # a visit's code: the same form, the same answer on a mismatch
+                visit = visits.find_visit(db.session, form.code.data, form.last4.data)
+            except DomainError:
+                pass
+            else:
+                session[VISIT_SESSION_KEY] = visit.id
+                return redirect(url_for("visits.visit"))
         else:
             session[SESSION_KEY] = found.id
             return redirect(url_for(".appointment"))

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..catalogue import life_events
 from ..catalogue.models import Offering, Service
 from ..clock import to_local, utc
 from ..errors import DomainError
@@ -69,7 +70,7 @@ def plan_visit(session, offerings, now, limit=3):
                 openings(session, offerings, now), WALK, limit)
 
 
-def _check_steps(mpp, steps):
+def check_steps(mpp, steps):
     """Steps: [(offering, slot)] at this hall, distinct services, in time order, not
     overlapping, each after the services it needs."""
     if not 2 <= len(steps) <= MAX_STEPS:
@@ -97,7 +98,7 @@ def _check_steps(mpp, steps):
 
 def book_visit(session, mpp, steps, citizen, now, nik_key, max_active):
     """Book every step of a visit, or none; returns the Visit. `steps`: [(offering, slot)]."""
-    ordered = _check_steps(mpp, steps)
+    ordered = check_steps(mpp, steps)
     for offering, slot in ordered:
         ops.check_slot(offering, slot, now)
     nik_hmac = citizen.nik.keyed_hash(nik_key)
@@ -164,3 +165,16 @@ def offerings_at(session, mpp, service_slugs):
                Service.slug.in_(service_slugs))
         .options(selectinload(Offering.service).selectinload(Service.needs)))}
     return [found[slug] for slug in dict.fromkeys(service_slugs) if slug in found]
+
+
+def merged_checklist(services):
+    """[(document, [services that ask for it])]: a document several services ask for once."""
+    return life_events.merged([(service, service.requirements) for service in services])
+
+
+def active_steps(visit):
+    return [step for step in visit.steps if step.status == AppointmentStatus.ACTIVE]
+
+
+def steps_in_order(visit):
+    return sorted(visit.steps, key=lambda step: step.slot.starts_at)

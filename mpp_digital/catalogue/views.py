@@ -4,6 +4,7 @@ from flask_babel import get_locale
 
 from .. import clock
 from ..extensions import db
+from . import life_events
 from . import operations as ops
 from .caching import hall_dated_page, hall_page, national_page
 from .forms import RegionSearchForm
@@ -56,7 +57,8 @@ def mpp(slug):
                            today=ops.hall_day(db.session, mpp, clock.now(), language),
                            week=ops.group_by_hours(ops.intervals(mpp.hours)),
                            agencies=agencies,
-                           services=sum(len(services) for _, _, services in agencies))
+                           services=sum(len(services) for _, _, services in agencies),
+                           life_events=life_events.all_events(db.session))
 
 
 @bp.get("/mpp/<slug>/layanan/<service>")
@@ -92,3 +94,29 @@ def service(slug):
     service = ops.get_service(db.session, slug)
     return render_template("catalogue/service.html", service=service,
                            mpps=ops.mpps_offering(db.session, service))
+
+
+@bp.get("/peristiwa-hidup")
+@national_page
+def life_events_list():
+    return render_template("catalogue/life_events.html",
+                           events=life_events.all_events(db.session))
+
+
+@bp.get("/peristiwa-hidup/<slug>")
+@national_page
+def life_event(slug):
+    event = life_events.event_or_404(db.session, slug)
+    return render_template("catalogue/life_event.html", event=event, mpp=None, offered={},
+                           documents=life_events.what_to_bring(event.steps))
+
+
+@bp.get("/mpp/<slug>/peristiwa-hidup/<event>")
+@national_page                      # nothing of the hall's clock: the catalogue's version
+def hall_life_event(slug, event):
+    mpp = ops.get_hall(db.session, slug)
+    event = life_events.event_or_404(db.session, event)
+    offered = life_events.at_hall(db.session, event, mpp)
+    return render_template("catalogue/life_event.html", event=event, mpp=mpp, offered=offered,
+                           bookable=[o for o in offered.values() if o.bookable],
+                           documents=life_events.what_to_bring(event.steps))
