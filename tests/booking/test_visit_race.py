@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from mpp_digital.booking import slots
 from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot

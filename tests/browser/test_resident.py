@@ -79,7 +79,10 @@ PAGES = ["/", "/provinsi/sulawesi-selatan", "/wilayah/kabupaten-gowa", "/mpp/kab
          "/mpp/kabupaten-sinjai/layanan/skck-baru/persyaratan", "/layanan",
          "/layanan/skck-baru", "/wilayah?q=x", "/mpp/tidak-ada", "/cari?q=bikin+ktp",
          "/cari?q=pspr&mpp=kota-kediri", "/cari?q=x", "/mpp/kota-kediri/waktu-tunggu",
-         "/mpp/kota-kediri/ikm", "/mpp/kota-kediri/ikm?tahun=abc"]
+         "/mpp/kota-kediri/ikm", "/mpp/kota-kediri/ikm?tahun=abc", "/peristiwa-hidup",
+         "/peristiwa-hidup/kelahiran", "/mpp/kota-kediri/peristiwa-hidup/kelahiran",
+         "/mpp/kota-kediri/kunjungan?peristiwa=kelahiran",
+         "/mpp/kota-kediri/kunjungan?layanan=pengecekan-sertipikat&layanan=pendaftaran-nikah"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -101,6 +104,7 @@ def test_pages_fit_a_360px_screen(phone, live_server, path):
     ("search", "/cari?q=bikin+paspor"),
     ("best time", "/mpp/kota-kediri/waktu-tunggu"),
     ("ikm", "/mpp/kota-kediri/ikm"),
+    ("visit plan", "/mpp/kota-kediri/kunjungan?peristiwa=kelahiran"),
 ])
 def test_pages_stay_within_the_byte_budget_and_on_site(phone, live_server, name, path):
     responses, off_site = [], []
