@@ -59,8 +59,9 @@ def misfits_command(mpp_slug):
 
 @booking_cli.command("waitlist")
 def waitlist_command():
-    """Pass on the waitlist's offers that nobody took in time, and release the unconfirmed
-    bookings of offerings that ask for it (run every minute)."""
+    """Pass on the waitlist's offers that nobody took in time, release the unconfirmed
+    bookings of offerings that ask for it, and give the later steps of checked-in visits
+    their tickets when their time comes (run every minute)."""
     from flask import current_app
 
     from ..notify.operations import available
@@ -68,9 +69,14 @@ def waitlist_command():
 
     if available() and not current_app.config.get("SERVER_NAME"):
         raise click.ClickException("The offers' messages link to the site: set MPP_SERVER_NAME.")
+    from ..queue.operations import due_steps
+
     now = clock.now()
     begin_write(db.session)
     released = release.release_unconfirmed(db.session, now)
     lapsed = waitlist.lapse_due(db.session, now)
+    steps = due_steps(db.session, now, timedelta(
+        minutes=current_app.config["CHECK_IN_BEFORE_MINUTES"]))
     db.session.commit()
-    click.echo(f"{released} unconfirmed bookings released; {lapsed} offers lapsed and passed on.")
+    click.echo(f"{released} unconfirmed bookings released; {lapsed} offers lapsed and passed "
+               f"on; {steps} later steps of checked-in visits given their tickets.")

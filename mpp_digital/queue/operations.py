@@ -4,7 +4,6 @@ Numbers come from one counter row per (queue, day), incremented in the ticket's 
 transaction; a ticket is claimed by a counter with a guarded UPDATE, so two counters never call
 the same one. Every transition is a TicketEvent, and every staff action is audited.
 """
-import hmac
 import secrets
 import statistics
 from dataclasses import dataclass
@@ -15,13 +14,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.operations import audit
-from ..booking.models import Appointment, AppointmentStatus
-from ..booking.operations import normalise_code
+from ..booking.models import Appointment, AppointmentStatus, Slot, Visit
+from ..booking.operations import normalise_code, same_last4
 from ..clock import local_day, utc
 from ..catalogue.models import Mpp, Offering, Province, Queue, Region
 from ..errors import DomainError, NotFound
 from ..extensions import remembered, upsert
-from ..validation import is_ascii_digits
 from .models import (EventKind, HallQueueVersion, Ticket, TicketEvent, TicketNumber,
                      TicketStatus)
 from .ordering import Policy, Waiting, order
@@ -127,9 +125,13 @@ def check_in(session, mpp, code, last4, now, before=timedelta(minutes=30),
         select(Appointment).join(Appointment.offering)
         .where(Appointment.code == normalise_code(code), Offering.mpp_id == mpp.id)
         .options(selectinload(Appointment.slot), selectinload(Appointment.offering)))
-    last4 = (last4 or "").strip()
-    if appointment is None or not is_ascii_digits(last4, 4) \
-            or not hmac.compare_digest(appointment.nik_last4, last4):
+    if appointment is None:
+        visit = session.scalar(select(Visit).where(Visit.code == normalise_code(code),
+                                                   Visit.mpp_id == mpp.id))
+        if visit is not None and same_last4(visit.nik_last4, last4):
+            return _check_in_visit(session, visit, now, before, after, refused)
+        raise refused
+    if not same_last4(appointment.nik_last4, last4):
         raise refused
     if appointment.status == AppointmentStatus.CHECKED_IN:
         ticket = session.scalar(select(Ticket).where(Ticket.appointment_id == appointment.id))
@@ -137,20 +139,106 @@ def check_in(session, mpp, code, last4, now, before=timedelta(minutes=30),
             raise refused
         return ticket, False
     starts = appointment.slot.starts_at.replace(tzinfo=timezone.utc)
-    queue = appointment.offering.queue
-    if appointment.status != AppointmentStatus.ACTIVE or queue is None \
-            or not starts - before <= now <= starts + after:
+    if appointment.status != AppointmentStatus.ACTIVE or \
+            not starts - before <= now <= starts + after:
         raise refused
+    ticket = _step_ticket(session, appointment, now)
+    if ticket is None:
+        raise refused
+    return ticket, True
+
+
+def _step_ticket(session, appointment, now):
+    """Check a booking in (a guarded UPDATE of its status) and give it its ticket, due at its
+    slot's start; None when it was no longer active or its service has no line."""
+    queue = appointment.offering.queue
+    if queue is None:
+        return None
     claimed = session.execute(
         update(Appointment).where(Appointment.id == appointment.id,
                                   Appointment.status == AppointmentStatus.ACTIVE)
         .values(status=AppointmentStatus.CHECKED_IN)
         .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
-        raise refused
+        return None
     session.refresh(appointment)
     return issue_ticket(session, queue, now, appointment=appointment,
-                        due_at=appointment.slot.starts_at), True
+                        due_at=appointment.slot.starts_at)
+
+
+def _steps(session, visit_id):
+    return session.scalars(
+        select(Appointment).join(Appointment.slot).where(Appointment.visit_id == visit_id)
+        .options(selectinload(Appointment.slot), selectinload(Appointment.offering)
+                 .selectinload(Offering.queue))
+        .order_by(Slot.starts_at)).all()
+
+
+def _check_in_visit(session, visit, now, before, after, refused):
+    """A visit checks in once, within its first active step's window: that step gets its
+    ticket; the later ones get theirs when the step before finishes or their time comes
+    (next_step, due_steps). Checked in already: the latest step's ticket, created=False."""
+    steps = _steps(session, visit.id)
+    started = [step for step in steps if step.status == AppointmentStatus.CHECKED_IN]
+    if started:
+        ticket = session.scalar(select(Ticket).where(Ticket.appointment_id == started[-1].id))
+        if ticket is None:
+            raise refused
+        return ticket, False
+    waiting = [step for step in steps if step.status == AppointmentStatus.ACTIVE]
+    if not waiting:
+        raise refused
+    starts = waiting[0].slot.starts_at.replace(tzinfo=timezone.utc)
+    if not starts - before <= now <= starts + after:
+        raise refused
+    ticket = _step_ticket(session, waiting[0], now)
+    if ticket is None:
+        raise refused
+    return ticket, True
+
+
+def next_step(session, ticket, now):
+    """The visit's next step gets its ticket once this step's ticket is finished (if it has
+    not already, at its time): returns it, or None."""
+    if ticket.appointment_id is None:
+        return None
+    step = session.get(Appointment, ticket.appointment_id)
+    if step is None or step.visit_id is None:
+        return None
+    later = [s for s in _steps(session, step.visit_id)
+             if s.status == AppointmentStatus.ACTIVE and s.slot.starts_at > step.slot.starts_at]
+    return _step_ticket(session, later[0], now) if later else None
+
+
+def due_steps(session, now, before=timedelta(minutes=30)):
+    """Issue the tickets of the steps of checked-in visits whose check-in window has opened;
+    returns how many (run every minute by `flask booking waitlist`)."""
+    started = select(Appointment.visit_id).where(
+        Appointment.visit_id.is_not(None), Appointment.status == AppointmentStatus.CHECKED_IN)
+    due = session.scalars(
+        select(Appointment).join(Appointment.slot)
+        .where(Appointment.visit_id.in_(started),
+               Appointment.status == AppointmentStatus.ACTIVE,
+               Slot.starts_at <= utc(now + before), Slot.ends_at > utc(now))
+        .options(selectinload(Appointment.offering).selectinload(Offering.queue))).all()
+    return sum(1 for step in due if _step_ticket(session, step, now) is not None)
+
+
+def visit_plan(session, ticket):
+    """[(step, its ticket or None)] of the visit this ticket is a step of, in order; or []."""
+    if ticket.appointment_id is None:
+        return []
+    visit_id = session.scalar(select(Appointment.visit_id)
+                              .where(Appointment.id == ticket.appointment_id))
+    if visit_id is None:
+        return []
+    steps = session.scalars(
+        select(Appointment).join(Appointment.slot).where(Appointment.visit_id == visit_id)
+        .options(selectinload(Appointment.slot), selectinload(Appointment.service))
+        .order_by(Slot.starts_at)).all()
+    tickets = {t.appointment_id: t for t in session.scalars(
+        select(Ticket).where(Ticket.appointment_id.in_([s.id for s in steps])))}
+    return [(step, tickets.get(step.id)) for step in steps]
 
 
 def ticket_by_token(session, token):
@@ -257,10 +345,12 @@ def start_service(session, ticket, counter, user, now):
 
 
 def finish(session, ticket, counter, user, now):
+    """The visitor is served; a visit's next step gets its ticket now, if it has none yet."""
     _move(session, ticket, counter, [TicketStatus.CALLED, TicketStatus.SERVING],
           {"status": TicketStatus.DONE})
     _event(session, ticket, EventKind.FINISHED, now, user, counter)
     _staff(session, user, now, "ticket.finish", ticket, counter)
+    return next_step(session, ticket, now)
 
 
 def mark_no_show(session, ticket, counter, user, now):

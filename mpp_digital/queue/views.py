@@ -205,7 +205,9 @@ def ticket_status(token):
         return make_response(render_template(
             "queue/status.html", ticket=ticket, mpp=ticket.queue.mpp, still=still,
             state=ops.ticket_status(db.session, ticket, now, _policy(),
-                                    version=found.version)))
+                                    version=found.version),
+            plan=ops.visit_plan(db.session, ticket),
+            local=lambda naive: clock.to_local(ticket.queue.mpp, naive)))
     return _revalidated(etag, "private, no-cache", page)
 
 
