@@ -1,6 +1,7 @@
 """What the public API returns, as marshmallow schemas; the OpenAPI document is made from them."""
 from flask import url_for
 from marshmallow import Schema, ValidationError, fields, validate, validates
+from webargs import fields as webargs_fields
 
 from .. import clock
 from ..booking.nik import NikInvalid, parse_nik
@@ -132,11 +133,9 @@ class SlotSchema(Schema):
     free = fields.Integer(required=True)
 
 
-class AppointmentRequestSchema(Schema):
+class CitizenRequestSchema(Schema):
+    """Who a partner books for: checked as the web form checks them."""
     mpp = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9-]{1,80}$"))
-    service = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9-]{1,80}$"))
-    start = fields.AwareDateTime(required=True, metadata={
-        "description": "the slot's start with its offset, as GET …/slots lists it"})
     name = fields.String(required=True, validate=validate.Length(min=2, max=120))
     nik = fields.String(required=True, validate=validate.Length(max=24), load_only=True)
     phone = fields.String(required=True, validate=validate.Length(max=24))
@@ -157,6 +156,12 @@ class AppointmentRequestSchema(Schema):
             raise ValidationError(str(exc.args[0])) from None
 
 
+class AppointmentRequestSchema(CitizenRequestSchema):
+    service = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9-]{1,80}$"))
+    start = fields.AwareDateTime(required=True, metadata={
+        "description": "the slot's start with its offset, as GET …/slots lists it"})
+
+
 class AppointmentSchema(Schema):
     code = fields.String(required=True)
     status = fields.String(required=True)
@@ -164,6 +169,59 @@ class AppointmentSchema(Schema):
     service = fields.String(required=True)
     start = fields.DateTime(required=True)
     end = fields.DateTime(required=True)
+    name = fields.String(required=True)
+    nik = fields.String(required=True, metadata={"description": "masked: ************1234"})
+    phone = fields.String(required=True, metadata={"description": "masked"})
+
+
+class VisitPlanQuerySchema(Schema):
+    services = webargs_fields.DelimitedList(
+        fields.String(validate=validate.Regexp(r"^[a-z0-9-]{1,80}$")), required=True,
+        validate=validate.Length(min=2, max=6),
+        metadata={"description": "2 to 6 service slugs, comma-separated: "
+                                 "akta-kelahiran,kartu-keluarga-baru"})
+    from_ = fields.Date(data_key="from", metadata={"description": "first local day (today)"})
+
+
+class PlanStepSchema(Schema):
+    service = fields.String(required=True)
+    start = fields.DateTime(required=True, metadata={"description": "in the MPP's time zone"})
+    end = fields.DateTime(required=True)
+
+
+class VisitPlanSchema(Schema):
+    day = fields.Date(required=True)
+    minutes = fields.Integer(required=True, metadata={"description": "first start to last end"})
+    steps = fields.List(fields.Nested(PlanStepSchema), required=True)
+
+
+class VisitPlansSchema(Schema):
+    plans = fields.List(fields.Nested(VisitPlanSchema), required=True, metadata={
+        "description": "up to 3 days on which every service fits, earliest first"})
+    blocking = fields.List(fields.String(), required=True, metadata={
+        "description": "when no day fits: the services without which the others fit"})
+    full = fields.List(fields.String(), required=True, metadata={
+        "description": "services with no free seat in the booking horizon"})
+    without = fields.List(fields.Nested(VisitPlanSchema), required=True, metadata={
+        "description": "plans for the others, without the first blocking service"})
+
+
+class VisitStepRequestSchema(Schema):
+    service = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9-]{1,80}$"))
+    start = fields.AwareDateTime(required=True)
+
+
+class VisitRequestSchema(CitizenRequestSchema):
+    steps = fields.List(fields.Nested(VisitStepRequestSchema), required=True,
+                        validate=validate.Length(min=2, max=6),
+                        metadata={"description": "each step as a plan lists it"})
+
+
+class VisitSchema(Schema):
+    code = fields.String(required=True)
+    status = fields.String(required=True)
+    mpp = fields.String(required=True)
+    steps = fields.List(fields.Nested(PlanStepSchema), required=True)
     name = fields.String(required=True)
     nik = fields.String(required=True, metadata={"description": "masked: ************1234"})
     phone = fields.String(required=True, metadata={"description": "masked"})

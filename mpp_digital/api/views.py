@@ -11,6 +11,7 @@ from ..accounts import api_clients
 from ..booking import notices
 from ..booking import operations as booking
 from ..booking import slots as booking_slots
+from ..booking import visits
 from ..booking.nik import parse_nik
 from ..booking.phone import parse_phone
 from ..extensions import begin_write, limiter
@@ -23,7 +24,8 @@ from ..search import operations as search_ops
 from .schemas import (AppointmentRequestSchema, AppointmentSchema, MppDetailSchema,
                       MppQuerySchema, MppSchema, SearchQuerySchema, SearchResponseSchema,
                       ServiceDetailSchema, ServiceQuerySchema, ServiceSchema, SlotQuerySchema,
-                      SlotSchema)
+                      SlotSchema, VisitPlanQuerySchema, VisitPlansSchema, VisitRequestSchema,
+                      VisitSchema)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1",
                description="The public catalogue of MPPs and their services, free slots, and "
@@ -206,3 +208,126 @@ def _appointment_json(appointment):
             "start": clock.to_local(mpp, appointment.slot.starts_at),
             "end": clock.to_local(mpp, appointment.slot.ends_at), "name": appointment.name,
             "nik": masked_nik(appointment.nik_last4), "phone": masked_phone(appointment.phone)}
+
+
+# --- visits: several services in one trip ---------------------------------------------------
+
+def _offerings(mpp, slugs):
+    """The bookable offerings of these services at `mpp`; 422 naming any that is not."""
+    offerings = visits.offerings_at(db.session, mpp, slugs)
+    missing = [slug for slug in dict.fromkeys(slugs)
+               if slug not in {o.service.slug for o in offerings}]
+    if missing:
+        abort(422, message=f"Not bookable at this MPP: {', '.join(missing)}.")
+    if len(offerings) != len(slugs):
+        abort(422, message="Each service once.")
+    return offerings
+
+
+def _plan_json(mpp, plan, slugs):
+    return {"day": plan.day, "minutes": int(plan.span.total_seconds() // 60),
+            "steps": [{"service": slugs[step.key],
+                       "start": step.opening.starts.astimezone(clock.zone(mpp)),
+                       "end": step.opening.ends.astimezone(clock.zone(mpp))}
+                      for step in plan.steps]}
+
+
+@bp.get("/mpps/<mpp>/visit-plans")
+@bp.arguments(VisitPlanQuerySchema, location="query", as_kwargs=True)
+@bp.response(200, VisitPlansSchema)
+@bp.alt_response(404, response="DEFAULT_ERROR")
+def visit_plans(mpp, services, from_=None):
+    """Days on which several services fit in one trip, each step's time in order."""
+    hall = ops.get_hall(db.session, mpp)
+    offerings = _offerings(hall, services)
+    now = clock.now()
+    missing = [o for o in offerings if booking_slots.missing_days(db.session, o, now)]
+    if missing:
+        begin_write(db.session)
+        for offering in missing:
+            booking_slots.ensure_slots(db.session, offering, now)
+        db.session.commit()
+        hall = ops.get_hall(db.session, mpp)
+        offerings = _offerings(hall, services)
+    found = visits.openings(db.session, offerings, now)
+    if from_:
+        found = {day: openings for day, openings in found.items() if day >= from_}
+    planning = visits.plan(visits.needs([o.service for o in offerings]), found, visits.WALK)
+    slugs = {o.service_id: o.service.slug for o in offerings}
+    return {"plans": [_plan_json(hall, p, slugs) for p in planning.plans],
+            "blocking": [slugs[key] for key in planning.blocking],
+            "full": sorted(slugs[key] for key in planning.full),
+            "without": [_plan_json(hall, p, slugs) for p in planning.without]}
+
+
+@bp.post("/visits")
+@limiter.limit(_client_limit, key_func=_client_key)
+@partner_required
+@bp.arguments(VisitRequestSchema)
+@bp.response(201, VisitSchema)
+@bp.alt_response(401, response="DEFAULT_ERROR")
+@bp.alt_response(403, response="DEFAULT_ERROR")
+@bp.alt_response(404, response="DEFAULT_ERROR")
+@bp.alt_response(409, response="DEFAULT_ERROR")
+@bp.doc(security=[{"partnerKey": []}],
+        parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
+                     "schema": {"type": "string", "maxLength": 80},
+                     "description": "a retried request with the same key returns the same "
+                                    "visit; keys are scoped to the API client"}])
+def book_visit(data):
+    """Book every step of a visit for a citizen, or none, as a registered partner.
+
+    The steps are a plan from GET /mpps/{mpp}/visit-plans. 409 names the step whose seat
+    is gone (nothing is booked) or the NIK's limit; a visit counts as one booking.
+    """
+    client = _api_client()
+    key = request.headers.get("Idempotency-Key") or None
+    if key is not None and not 1 <= len(key) <= 80:
+        abort(422, message="Idempotency-Key: 1 to 80 characters.")
+    client_id = client.id
+    halls = client.halls_allowed()
+    begin_write(db.session)
+    try:
+        hall = ops.get_hall(db.session, data["mpp"])
+        if halls is not None and hall.id not in halls:
+            abort(403, message="This API client may not book at this MPP.")
+        offerings = {o.service.slug: o for o in _offerings(
+            hall, [step["service"] for step in data["steps"]])}
+        steps = []
+        for step in data["steps"]:
+            offering = offerings[step["service"]]
+            slot = booking_slots.slot_at(db.session, offering, step["start"])
+            if slot is None:
+                abort(409, message=f"{step['service']}: no slot starts at {step['start']}.")
+            steps.append((offering, slot))
+        now = clock.now()
+        citizen = booking.Citizen(name=data["name"].strip(),
+                                  nik=parse_nik(data["nik"], clock.local_day(hall, now)),
+                                  phone=parse_phone(data["phone"]), email=data["email"],
+                                  language=str(get_locale()))
+        nik_key = current_app.config["NIK_HMAC_KEY"]
+        visit, created = visits.book_visit(
+            db.session, hall, steps, citizen, now, nik_key,
+            current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"], api_client_id=client_id,
+            idempotency_key=key,
+            fingerprint=visits.request_fingerprint(hall, steps, citizen, nik_key))
+        if created:
+            notices.visit_booked(db.session, visit, now)
+        answer = _visit_json(visit)
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return answer
+
+
+def _visit_json(visit):
+    mpp = visit.mpp
+    return {"code": visit.code, "status": visit.status.value, "mpp": mpp.slug,
+            "steps": [{"service": step.service.slug,
+                       "start": clock.to_local(mpp, step.slot.starts_at),
+                       "end": clock.to_local(mpp, step.slot.ends_at)}
+                      for step in visits.steps_in_order(visit)
+                      if step.status.value != "cancelled"],
+            "name": visit.name, "nik": masked_nik(visit.nik_last4),
+            "phone": masked_phone(visit.phone)}

@@ -131,7 +131,7 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
         raise ValueError("an Idempotency-Key belongs to an API client")
     earlier = _earlier(session, api_client_id, idempotency_key)
     if earlier is not None:
-        return _replay(earlier, fingerprint), False
+        return replay(earlier, fingerprint), False
     check_slot(offering, slot, now)
     nik_hmac = citizen.nik.keyed_hash(nik_key)
     for _ in range(3):      # a lost race for the same NIK seat number is tried again
@@ -156,7 +156,7 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
         except IntegrityError:
             earlier = _earlier(session, api_client_id, idempotency_key)
             if earlier is not None:
-                return _replay(earlier, fingerprint), False
+                return replay(earlier, fingerprint), False
     raise LimitReached(_l("Permintaan yang sama sedang diproses. Coba lagi sebentar lagi."))
 
 
@@ -181,7 +181,7 @@ def take_offer(session, entry, now, max_active):
     return appointment
 
 
-def _replay(earlier, fingerprint):
+def replay(earlier, fingerprint):
     if fingerprint is not None and earlier.request_hash != fingerprint:
         raise IdempotencyMismatch(_l("Idempotency-Key ini sudah dipakai untuk permintaan lain."))
     return earlier

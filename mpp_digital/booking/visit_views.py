@@ -107,7 +107,7 @@ def book(slug):
     refusal = None
     if form.validate_on_submit():
         try:
-            visit = visits.book_visit(db.session, mpp, steps, form.citizen(str(get_locale())),
+            visit, _ = visits.book_visit(db.session, mpp, steps, form.citizen(str(get_locale())),
                                       now, current_app.config["NIK_HMAC_KEY"],
                                       current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"])
             notices.visit_booked(db.session, visit, now)

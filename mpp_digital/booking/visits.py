@@ -7,6 +7,8 @@ is gone, none is taken and the citizen is told which. A visit counts as one book
 the NIK's limit of active bookings: its steps share one seat number, held in the unique index
 by its last active step (operations.cancel_appointment hands it over when that step goes).
 """
+import hashlib
+import json
 from collections import defaultdict
 from datetime import timedelta, timezone
 
@@ -96,8 +98,31 @@ def check_steps(mpp, steps):
     return ordered
 
 
-def book_visit(session, mpp, steps, citizen, now, nik_key, max_active):
-    """Book every step of a visit, or none; returns the Visit. `steps`: [(offering, slot)]."""
+def _earlier(session, api_client_id, idempotency_key):
+    if not idempotency_key:
+        return None
+    return session.scalar(select(Visit).where(Visit.api_client_id == api_client_id,
+                                              Visit.idempotency_key == idempotency_key))
+
+
+def request_fingerprint(mpp, steps, citizen, nik_key):
+    """What a partner's Idempotency-Key promises: the same visit for the same request."""
+    payload = json.dumps([mpp.id, sorted((offering.id, slot.id) for offering, slot in steps),
+                          citizen.name, citizen.nik.keyed_hash(nik_key), citizen.phone,
+                          citizen.email])
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def book_visit(session, mpp, steps, citizen, now, nik_key, max_active, api_client_id=None,
+               idempotency_key=None, fingerprint=None):
+    """Book every step of a visit, or none. `steps`: [(offering, slot)]. Returns (visit,
+    created): a partner's retry with the same Idempotency-Key gets the visit it made
+    (IdempotencyMismatch when the request differs)."""
+    if idempotency_key and api_client_id is None:
+        raise ValueError("an Idempotency-Key belongs to an API client")
+    earlier = _earlier(session, api_client_id, idempotency_key)
+    if earlier is not None:
+        return ops.replay(earlier, fingerprint), False
     ordered = check_steps(mpp, steps)
     for offering, slot in ordered:
         ops.check_slot(offering, slot, now)
@@ -116,7 +141,9 @@ def book_visit(session, mpp, steps, citizen, now, nik_key, max_active):
                               name=citizen.name, nik_hmac=nik_hmac,
                               nik_last4=citizen.nik.last4, phone=citizen.phone,
                               email=citizen.email, language=citizen.language,
-                              phone_channel=citizen.phone_channel, created_at=utc(now))
+                              phone_channel=citizen.phone_channel,
+                              api_client_id=api_client_id, idempotency_key=idempotency_key,
+                              request_hash=fingerprint, created_at=utc(now))
                 session.add(visit)
                 for n, (offering, slot) in enumerate(ordered):
                     session.add(Appointment(
@@ -129,9 +156,11 @@ def book_visit(session, mpp, steps, citizen, now, nik_key, max_active):
                 session.flush()
             for _, slot in ordered:
                 session.expire(slot, ["booked"])
-            return visit
+            return visit, True
         except IntegrityError:
-            continue
+            earlier = _earlier(session, api_client_id, idempotency_key)
+            if earlier is not None:
+                return ops.replay(earlier, fingerprint), False
     raise ops.LimitReached(_l("Permintaan yang sama sedang diproses. Coba lagi sebentar lagi."))
 
 

@@ -11,7 +11,7 @@ def test_the_document_is_valid_and_describes_every_endpoint(client):
     assert set(document["paths"]) == {
         "/api/v1/mpps", "/api/v1/mpps/{slug}", "/api/v1/search", "/api/v1/services",
         "/api/v1/services/{slug}", "/api/v1/mpps/{mpp}/offerings/{service}/slots",
-        "/api/v1/appointments"}
+        "/api/v1/appointments", "/api/v1/mpps/{mpp}/visit-plans", "/api/v1/visits"}
 
 
 @pytest.mark.parametrize("path, status", [

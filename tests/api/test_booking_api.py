@@ -29,16 +29,6 @@ def _body(slot, serial=1, **changes):
             "phone": "0812 3456 7890", **changes}
 
 
-@pytest.fixture
-def partner(app):
-    """The key of an API client allowed at every hall."""
-    with app.app_context():
-        _, key = create_api_client(db.session, "Portal uji", [], True, "100 per minute", None,
-                                   NOW)
-        db.session.commit()
-    return key
-
-
 def _post(client, openapi, body, key=None, partner=None):
     headers = {"Idempotency-Key": key} if key else {}
     if partner:

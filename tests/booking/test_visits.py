@@ -55,7 +55,7 @@ def test_a_birth_is_planned_in_the_order_its_documents_need(hall):
 def test_every_step_is_booked_and_the_visit_counts_once_against_the_limit(hall):
     place, offerings = hall
     found = visits.plan_visit(db.session, offerings, NOW).plans[0]
-    visit = visits.book_visit(db.session, place, _steps(offerings, found), citizen(1), NOW,
+    visit, _ = visits.book_visit(db.session, place, _steps(offerings, found), citizen(1), NOW,
                               KEY, max_active=1)
     db.session.commit()
     assert visit.status == VisitStatus.ACTIVE and len(visit.code) == 10
@@ -116,7 +116,7 @@ def test_steps_out_of_order_overlapping_repeated_or_elsewhere_are_refused(hall):
 def test_one_step_cancelled_keeps_the_rest_and_the_seat(hall):
     place, offerings = hall
     found = visits.plan_visit(db.session, offerings, NOW).plans[0]
-    visit = visits.book_visit(db.session, place, _steps(offerings, found), citizen(4), NOW,
+    visit, _ = visits.book_visit(db.session, place, _steps(offerings, found), citizen(4), NOW,
                               KEY, max_active=1)
     db.session.commit()
     akta, kk, kia = visit.steps
@@ -143,7 +143,7 @@ def test_one_step_cancelled_keeps_the_rest_and_the_seat(hall):
 def test_a_visit_is_found_by_its_code_and_the_nik_last_4_only(hall):
     place, offerings = hall
     found = visits.plan_visit(db.session, offerings, NOW).plans[0]
-    visit = visits.book_visit(db.session, place, _steps(offerings, found), citizen(5), NOW,
+    visit, _ = visits.book_visit(db.session, place, _steps(offerings, found), citizen(5), NOW,
                               KEY, 3)
     db.session.commit()
     last4 = citizen(5).nik.last4

@@ -34,7 +34,7 @@ def visit(app):
         by_service = {o.service_id: o for o in offerings}
         steps = [(by_service[s.key], db.session.get(Slot, s.opening.slot_id))
                  for s in found.steps]
-        made = visits.book_visit(db.session, hall, steps, citizen(31), booked_at, "k", 3)
+        made, _ = visits.book_visit(db.session, hall, steps, citizen(31), booked_at, "k", 3)
         db.session.commit()
         starts = [s.slot.starts_at.replace(tzinfo=timezone.utc)
                   for s in visits.steps_in_order(made)]
