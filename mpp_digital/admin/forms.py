@@ -161,6 +161,15 @@ class ServiceForm(FlaskForm):
     online_url = StringField(_l("Alamat layanan daring"), validators=[
         Optional(), Length(max=300), URL(message=_l("Alamat situs tidak valid."))])
     keywords = StringField(_l("Kata kunci pencarian"), validators=[Optional(), Length(max=500)])
+    needs = StringField(_l("Memerlukan hasil layanan"),
+                        description=_l("Slug layanan yang hasilnya diperlukan lebih dulu, "
+                                       "dipisah koma, mis. kartu-keluarga-baru. Kunjungan "
+                                       "dan peristiwa hidup menaruhnya lebih dulu."),
+                        validators=[Optional(), Length(max=500)])
+
+    @property
+    def need_slugs(self):
+        return [slug.strip() for slug in (self.needs.data or "").split(",") if slug.strip()]
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -222,3 +231,22 @@ class ApiClientForm(FlaskForm):
     def validate_mpps(self, field):
         if not self.all_mpps.data and not field.data:
             raise ValidationError(_l("Pilih MPP, atau centang Semua MPP."))
+
+
+class LifeEventForm(FlaskForm):
+    name = StringField(_l("Nama"), validators=[_text(), Length(min=2, max=120)])
+    name_en = StringField(_l("Nama dalam bahasa Inggris"), validators=[Optional(),
+                                                                       Length(max=120)])
+    summary = TextAreaField(_l("Ringkasan"), validators=[Optional(), Length(max=2000)])
+    steps = TextAreaField(_l("Langkah, berurutan"),
+                          description=_l("Satu layanan per baris: slug, lalu catatan setelah "
+                                         "tanda |. Contoh: akta-kelahiran | Paling lambat 60 "
+                                         "hari setelah lahir."),
+                          validators=[_text(_l("Tulis paling sedikit satu langkah.")),
+                                      Length(max=5000)])
+
+
+class NewLifeEventForm(LifeEventForm):
+    slug = StringField(_l("Slug (alamat halaman)"), validators=[_text(), Length(max=60), Regexp(
+        r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        message=_l("Huruf kecil, angka dan tanda hubung, mis. pindah-domisili."))])

@@ -5,14 +5,16 @@ the values before and after, and flushes. The caller commits.
 Operations take the session, the acting user and `now`; they read no request and show nothing.
 """
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..accounts import operations as accounts
 from ..booking import slots
 from ..accounts.models import Role
 from ..booking import notices
 from ..booking import operations as booking
+from ..catalogue import life_events
 from ..catalogue import operations as catalogue
-from ..catalogue.models import Closure, Mpp
+from ..catalogue.models import Closure, LifeEvent, LifeEventStep, Mpp, Service
 from ..catalogue.schedule import format_hours
 from ..queue import operations as queues
 
@@ -250,3 +252,84 @@ def change_service(session, service, values, actor, now):
     session.flush()
     accounts.audit(session, actor, now, "service.update", service.slug, before,
                    snapshot(service, SERVICE_FIELDS))
+
+
+# --- life events and what a service needs -------------------------------------------------------
+
+def _needs_graph(session, service, slugs):
+    """Every service's needs, with `service`'s replaced by `slugs`."""
+    graph = {s.slug: [n.slug for n in s.needs] for s in session.scalars(
+        select(Service).options(selectinload(Service.needs)))}
+    graph[service.slug] = list(slugs)
+    return graph
+
+
+def set_needs(session, service, slugs, actor, now):
+    """The services whose result `service` needs; refused (field "needs") when one is unknown,
+    is itself, or closes a circle."""
+    services = {s.slug: s for s in session.scalars(select(Service))}
+    found = life_events.problems({"needs": _needs_graph(session, service, slugs)},
+                                 set(services))
+    if found:
+        raise catalogue.CatalogueRefused(found[0].removeprefix("needs: "), field="needs")
+    before = [n.slug for n in service.needs]
+    service.needs = [services[slug] for slug in slugs]
+    session.flush()
+    if before != list(slugs):
+        accounts.audit(session, actor, now, "service.needs", service.slug, {"needs": before},
+                       {"needs": list(slugs)})
+
+
+def parse_steps(text):
+    """"akta-kelahiran | catatan" per line → [{"service", "note"}]."""
+    steps = []
+    for line in (text or "").splitlines():
+        service, _, note = line.partition("|")
+        if service.strip():
+            steps.append({"service": service.strip(), "note": note.strip()})
+    return steps
+
+
+def _event_values(event):
+    return {"slug": event.slug, "name": event.name, "name_en": event.name_en,
+            "summary": event.summary,
+            "steps": [step.service.slug for step in event.steps]}
+
+
+def save_life_event(session, event, values, steps, actor, now):
+    """A new (event None) or changed life event; its steps replace the old ones."""
+    services = {s.slug: s for s in session.scalars(select(Service))}
+    item = {"slug": values["slug"] if event is None else event.slug, "name": values["name"],
+            "steps": steps}
+    found = life_events.problems({"life_events": [item]}, set(services))
+    if event is None and session.scalar(select(LifeEvent.id).where(
+            LifeEvent.slug == values["slug"])):
+        found.insert(0, "slug: sudah dipakai")
+    if found:
+        text = found[0].split(": ", 1)[-1]
+        raise catalogue.CatalogueRefused(text, field="slug" if "slug" in found[0]
+                                         else "steps")
+    before = None
+    if event is None:
+        event = LifeEvent(slug=values["slug"], position=len(life_events.all_events(session)))
+        session.add(event)
+    else:
+        before = _event_values(event)
+    event.name, event.name_en = values["name"].strip(), (values.get("name_en") or "").strip() \
+        or None
+    event.summary = (values.get("summary") or "").strip()
+    event.steps = []
+    session.flush()                     # the old steps go before the new are written
+    event.steps = [LifeEventStep(service=services[step["service"]], position=n,
+                                 note=step["note"]) for n, step in enumerate(steps)]
+    session.flush()
+    accounts.audit(session, actor, now, "life_event.save", event.slug, before,
+                   _event_values(event))
+    return event
+
+
+def remove_life_event(session, event, actor, now):
+    before = _event_values(event)
+    session.delete(event)
+    session.flush()
+    accounts.audit(session, actor, now, "life_event.remove", before["slug"], before, None)

@@ -71,6 +71,7 @@ def _service_form(form_class, service=None):
             getattr(form, name).data = "\n".join(getattr(service, name))
         form.duration_unit.data = service.duration_unit.value
         form.online_mode.data = service.online_mode.value
+        form.needs.data = ", ".join(needed.slug for needed in service.needs)
     return form
 
 
@@ -93,8 +94,10 @@ def service(service_id):
     form = _service_form(forms.ServiceForm, service)
     if request.method == "GET":
         return _service_page(service)(form)
-    return submit(form, _service_page(service), lambda actor, now: operations.change_service(
-                      db.session, service, _values(form), actor, now),
+    def change(actor, now):
+        operations.change_service(db.session, service, _values(form), actor, now)
+        operations.set_needs(db.session, service, form.need_slugs, actor, now)
+    return submit(form, _service_page(service), change,
                   _l("Standar layanan disimpan. Pencarian memakai teks baru setelah disimpan."),
                   ".services")
 
@@ -109,6 +112,9 @@ def new_service():
         for a in db.session.scalars(select(Agency).order_by(Agency.short_name))]
     if request.method == "GET":
         return _service_page(None)(form)
-    return submit(form, _service_page(None), lambda actor, now: operations.add_service(
-                      db.session, int(form.agency.data), _values(form), actor, now),
+    def add(actor, now):
+        service = operations.add_service(db.session, int(form.agency.data), _values(form),
+                                         actor, now)
+        operations.set_needs(db.session, service, form.need_slugs, actor, now)
+    return submit(form, _service_page(None), add,
                   _l("Layanan ditambahkan ke katalog nasional."), ".services")

@@ -7,13 +7,14 @@ from sqlalchemy import select
 from ..accounts.models import AuditLog, User
 from ..catalogue.models import Mpp
 from ..extensions import db
-from . import api_clients, counters, devices, hall, misfits, national, offerings, staff, standards
+from . import (api_clients, counters, devices, hall, life_events, misfits, national, offerings,
+               staff, standards)
 from .access import hall as visible_hall
 from .access import staff_only
 
 bp = Blueprint("admin", __name__, url_prefix="/staf/kelola")
 for area in (hall, offerings, counters, staff, misfits, devices, national, standards,
-             api_clients):
+             life_events, api_clients):
     bp.register_blueprint(area.bp)
 
 

@@ -1,4 +1,5 @@
-"""`flask catalogue import FILE` and `flask catalogue export`."""
+"""`flask catalogue import FILE` and `flask catalogue export`: offerings as rows (CSV or JSON);
+a JSON catalogue also carries the national life events and which service needs which."""
 import csv
 import io
 import json
@@ -10,10 +11,21 @@ from flask.cli import AppGroup
 
 from ..errors import NotFound
 from ..extensions import begin_write, db
+from . import life_events
 from .import_export import ImportRejected, export_rows, import_rows
 from .schemas import COLUMNS, from_spreadsheet, to_spreadsheet
 
 catalogue_cli = AppGroup("catalogue", help="Import and export the catalogue of services.")
+
+
+def read_life_events(path):
+    """The life events and needs a JSON catalogue carries beside its rows, or None."""
+    if not path.lower().endswith(".json"):
+        return None
+    data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    if isinstance(data, dict) and ("life_events" in data or "needs" in data):
+        return {key: data[key] for key in ("needs", "life_events") if key in data}
+    return None
 
 
 def read_catalogue_file(path):
@@ -42,15 +54,21 @@ def import_command(path):
         rows = read_catalogue_file(path)
     except (ValueError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"{path} tidak terbaca: {exc}") from None
+    events = read_life_events(path)
     begin_write(db.session)
     try:
         result = import_rows(db.session, rows)
+        if events is not None:
+            life_events.load(db.session, events)
     except ImportRejected as exc:
         db.session.rollback()
         for where, message in exc.errors:
             click.echo(f"{path}: {where}: {message}", err=True)
         raise click.ClickException(
             f"Tidak ada yang diimpor: {len(exc.errors)} kesalahan dalam {len(rows)} baris.")
+    except ValueError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"Tidak ada yang diimpor: {exc}") from None
     db.session.commit()
     click.echo(f"{len(rows)} baris: {result.created} layanan MPP baru, {result.updated} diperbarui, "
                f"{result.unchanged} tetap; {result.services_created} standar layanan baru, "
@@ -71,8 +89,9 @@ def export_command(mpp_slug, fmt, output):
         raise click.ClickException(exc.message) from None
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     try:
-        if fmt == "json":
-            json.dump({"rows": [to_json(r) for r in rows]}, out, ensure_ascii=False, indent=1)
+        if fmt == "json":     # the rows, and the national life events and needs beside them
+            json.dump({"rows": [to_json(r) for r in rows], **life_events.dump(db.session)},
+                      out, ensure_ascii=False, indent=1)
             out.write("\n")
         else:
             writer = csv.DictWriter(out, fieldnames=COLUMNS)

@@ -1,5 +1,6 @@
 """The catalogue's version: every flush that adds, changes or removes a hall, an agency, a
-service, an offering, opening hours, a closure, a line or a counter bumps one counter in the
+service, an offering, opening hours, a closure, a line, a counter or a life event (or a
+service's needs) bumps one counter in the
 same transaction. Public pages build their ETags and cache keys from it
 (catalogue/caching.py), so no invalidation message is ever needed."""
 from itertools import chain
@@ -8,11 +9,11 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..extensions import upsert
-from .models import (Agency, CatalogueVersion, Closure, Counter, Mpp, Offering, OpeningHours,
-                     Province, Queue, Region, Service)
+from .models import (Agency, CatalogueVersion, Closure, Counter, LifeEvent, LifeEventStep, Mpp,
+                     Offering, OpeningHours, Province, Queue, Region, Service)
 
-VERSIONED = (Agency, Closure, Counter, Mpp, Offering, OpeningHours, Province, Queue, Region,
-             Service)
+VERSIONED = (Agency, Closure, Counter, LifeEvent, LifeEventStep, Mpp, Offering, OpeningHours,
+             Province, Queue, Region, Service)
 
 
 def current(session):
