@@ -144,8 +144,10 @@ def visit_booked(session, visit, now):
     _visit_remind(session, visit, now)
 
 
-def visit_changed(session, visit, now):
-    """A step or the whole visit was cancelled by the citizen: the reminders follow what is
-    left (the first step still to come), or go."""
+def visit_changed(session, visit, now, proof=False):
+    """Steps were cancelled or moved by the citizen: the reminders follow what is left (the
+    first step still to come), or go; with `proof`, a new proof with the new times."""
     outbox.void(session, f"visit:{visit.id}", [VISIT_REMINDER])
+    if proof:
+        _visit_send(session, visit, "visit.proof", "visit_booked", now, calendar=True)
     _visit_remind(session, visit, now)

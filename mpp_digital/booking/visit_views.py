@@ -72,7 +72,9 @@ def plan(slug):
         _ensure_slots(picked)
         planning = visits.plan_visit(db.session, picked, clock.now())
     services = {o.service_id: o.service for o in offerings}
+    moving = request.args.get("pindah") == "1" and isinstance(session.get(SESSION_KEY), int)
     return render_template("booking/visit_plan.html", mpp=mpp, offerings=offerings,
+                           target="visits.move" if moving else "visits.book",
                            chosen=set(chosen), event=event, planning=planning,
                            problem=problem, services=services,
                            local=lambda moment: clock.to_local(mpp, moment.replace(tzinfo=None)))
@@ -222,6 +224,39 @@ def cancel_step(step_id):
         flash(_("Langkah %(service)s dibatalkan; langkah lain tetap.",
                 service=step.service.name))
     return redirect(url_for(".visit"))
+
+
+@bp.route("/kunjungan/pindah", methods=["GET", "POST"])
+@limiter.limit(_booking_limit, methods=["POST"])
+def move():
+    """The visit's steps still to come, moved to the plan chosen on the planner."""
+    if request.method == "POST":
+        begin_write(db.session)
+    visit = _session_visit()
+    if visit is None:
+        return redirect(url_for("booking.lookup"))
+    mpp = visit.mpp
+    steps = _plan_steps(mpp, request.args.getlist("slot"))
+    refusal = None
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        now = clock.now()
+        try:
+            visits.move_visit(db.session, visit, steps, now,
+                              current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"])
+            notices.visit_changed(db.session, visit, now, proof=True)
+        except DomainError as exc:
+            db.session.rollback()
+            refusal = exc.message
+        else:
+            db.session.commit()
+            flash(_("Kunjungan Anda dipindah ke jadwal baru."))
+            return redirect(url_for(".visit"))
+    return render_template("booking/visit_move.html", visit=visit, mpp=mpp, steps=steps,
+                           refusal=refusal, form=ConfirmForm(),
+                           local=lambda naive: clock.to_local(mpp, naive)), \
+        409 if refusal else 200
 
 
 @bp.post("/kunjungan/selesai")

@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -162,6 +162,43 @@ def book_visit(session, mpp, steps, citizen, now, nik_key, max_active, api_clien
             if earlier is not None:
                 return ops.replay(earlier, fingerprint), False
     raise ops.LimitReached(_l("Permintaan yang sama sedang diproses. Coba lagi sebentar lagi."))
+
+
+def move_visit(session, visit, steps, now, max_active):
+    """Move the visit's steps still to come to a new plan of the same services, all or none:
+    the old seats are let go (to the waitlist, or back on sale) and the new ones taken in one
+    savepoint; the visit keeps its code."""
+    active = active_steps(visit)
+    ordered = check_steps(visit.mpp, steps)
+    if {step.service_id for step in active} != {o.service_id for o, _ in ordered}:
+        raise VisitRefused(_l("Rencana baru harus berisi layanan yang sama dengan kunjungan "
+                              "ini."))
+    for offering, slot in ordered:
+        ops.check_slot(offering, slot, now)
+    first = active[0]
+    with session.begin_nested():
+        for step in active:
+            ops.cancel_appointment(session, step, now, via="moved")
+        seat = ops.free_seat(session, visit.nik_hmac, {o.service_id for o, _ in ordered},
+                             max_active, now)
+        for n, (offering, slot) in enumerate(ordered):
+            if not ops.take_seat(session, slot.id):
+                raise ops.SlotFull(_l(
+                    "Maaf, jadwal %(service)s baru saja penuh. Kunjungan tidak dipindah; "
+                    "pilih rencana lain.", service=offering.service.name))
+            session.add(Appointment(
+                code=ops.new_code(), slot=slot, offering=offering, service=offering.service,
+                status=AppointmentStatus.ACTIVE, name=visit.name, nik_hmac=visit.nik_hmac,
+                nik_last4=visit.nik_last4, nik_seat=seat, holds_seat=n == len(ordered) - 1,
+                visit=visit, phone=first.phone, email=visit.email, language=visit.language,
+                phone_channel=visit.phone_channel, created_at=utc(now)))
+        session.flush()
+        # Letting go of the last old step marked the visit cancelled (in SQL): it is not.
+        session.execute(update(Visit).where(Visit.id == visit.id)
+                        .values(status=VisitStatus.ACTIVE, cancelled_at=None)
+                        .execution_options(synchronize_session=False))
+    session.refresh(visit)
+    return visit
 
 
 def cancel_visit(session, visit, now, via="citizen"):

@@ -155,3 +155,41 @@ def test_the_visit_code_opens_it_from_the_lookup_and_its_link(app, client):
     assert third.get(f"/kunjungan/tautan/{token}").headers["Location"] == "/kunjungan"
     assert third.get(f"/kunjungan/tautan/{token[:-2]}xx").status_code == 404
     assert app.test_client().get("/kunjungan/kalender.ics").status_code == 404
+
+
+def test_the_whole_visit_moves_to_another_day_or_not_at_all(app, client):
+    _book(client)
+    with app.app_context():
+        before = db.session.scalar(select(Visit))
+        code, old = before.code, sorted(s.slot_id for s in before.steps)
+    page = client.get("/kunjungan").get_data(as_text=True)
+    move = re.search(r'href="(/mpp/kota-kediri/kunjungan\?[^"]*pindah=1[^"]*)"', page)[1]
+    links = [link.replace("&amp;", "&") for link in re.findall(
+        r'href="(/kunjungan/pindah\?[^"]+)"', client.get(move.replace("&amp;", "&"))
+        .get_data(as_text=True))]
+    assert len(links) == 3
+    new_slots = re.findall(r"slot=(\d+)", links[1])
+    with app.app_context():                      # one step's new seat is taken meanwhile
+        from mpp_digital.booking.models import Slot
+        slot = db.session.get(Slot, int(new_slots[-1]))
+        slot.booked, keep = slot.capacity, slot.booked
+        db.session.commit()
+    full = client.post(links[1])
+    assert full.status_code == 409 and "Kunjungan tidak dipindah" in full.get_data(as_text=True)
+    with app.app_context():
+        visit = db.session.scalar(select(Visit))
+        assert sorted(s.slot_id for s in visit.steps) == old           # nothing changed
+        db.session.get(Slot, int(new_slots[-1])).booked = keep
+        db.session.commit()
+    assert client.get(links[1]).status_code == 200
+    moved = client.post(links[1])
+    assert moved.headers["Location"] == "/kunjungan"
+    assert "dipindah ke jadwal baru" in client.get("/kunjungan").get_data(as_text=True)
+    with app.app_context():
+        visit = db.session.scalar(select(Visit))
+        active = sorted(s.slot_id for s in visit.steps if s.status == AppointmentStatus.ACTIVE)
+        assert visit.code == code and visit.status == VisitStatus.ACTIVE
+        assert active == sorted(int(i) for i in new_slots)
+        assert {s.cancelled_via for s in visit.steps if s.slot_id in old} == {"moved"}
+        assert all(db.session.get(Slot, i).booked == 0 for i in old)   # the old seats free
+    assert app.test_client().post(links[1]).headers["Location"] == "/janji/cari"
