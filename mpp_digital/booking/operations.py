@@ -336,6 +336,24 @@ def reschedule_appointment(session, appointment, new_slot, now):
     session.refresh(appointment)
 
 
+def move_step_seat(session, appointment, new_slot, now):
+    """Move a visit's step to another slot of its offering (the caller chose it among those
+    that keep the visit's order): the new seat taken, the old one freed."""
+    check_slot(appointment.offering, new_slot, now)
+    if not take_seat(session, new_slot.id):
+        raise SlotFull(_l("Maaf, jadwal itu baru saja penuh. Pilih jadwal lain."))
+    old_slot = appointment.slot
+    result = session.execute(
+        update(Appointment).where(Appointment.id == appointment.id,
+                                  Appointment.status == AppointmentStatus.ACTIVE,
+                                  Appointment.slot_id == old_slot.id)
+        .values(slot_id=new_slot.id).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise BookingRefused(_l("Janji ini baru saja diubah. Muat ulang halaman."))
+    seat_freed(session, old_slot, now)
+    session.refresh(appointment)
+
+
 def move_by_staff(session, appointment, new_slot, message, now):
     """The hall moves a booking its schedule no longer fits to another slot of the same
     offering. Not counted as the citizen's own change; the seat is taken as always."""

@@ -6,12 +6,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
 
 from .. import clock
 from ..catalogue import life_events
 from ..catalogue import operations as catalogue
 from ..catalogue.models import Agency, Offering, Service
 from ..errors import DomainError
+from ..filters import clock as wall_clock
 from ..extensions import begin_write, db, limiter
 from ..forms import ConfirmForm
 from ..notify.compose import channels_for
@@ -20,7 +22,7 @@ from . import notices, slots, visits
 from . import operations as ops
 from .calendar import visit_ics
 from .links import read_visit_token
-from .forms import CitizenForm
+from .forms import CitizenForm, RescheduleForm as StepForm
 from .models import Appointment, AppointmentStatus, Slot, Visit
 from .views import VISIT_SESSION_KEY as SESSION_KEY
 
@@ -257,6 +259,41 @@ def move():
                            refusal=refusal, form=ConfirmForm(),
                            local=lambda naive: clock.to_local(mpp, naive)), \
         409 if refusal else 200
+
+
+@bp.route("/kunjungan/langkah/<int:step_id>/ubah", methods=["GET", "POST"])
+def move_step(step_id):
+    """Another time the same day for one step, between the steps before and after it."""
+    if request.method == "POST":
+        begin_write(db.session)
+    visit = _session_visit()
+    if visit is None:
+        return redirect(url_for("booking.lookup"))
+    step = next((s for s in visit.steps if s.id == step_id), None)
+    if step is None or step.status != AppointmentStatus.ACTIVE:
+        abort(404)
+    mpp, now = visit.mpp, clock.now()
+    choices = visits.step_choices(db.session, visit, step, now)
+    form = StepForm(slot_choices=[
+        SelectChoice(str(s.id), wall_clock(clock.to_local(mpp, s.starts_at).time()))
+        for s in choices])
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            visits.move_step(db.session, visit, step,
+                             db.session.get(Slot, parse_id(form.slot.data) or 0), now)
+            notices.visit_changed(db.session, visit, now, proof=True)
+        except DomainError as exc:
+            db.session.rollback()
+            refusal = exc.message
+        else:
+            db.session.commit()
+            flash(_("Jam %(service)s diubah; langkah lain tetap.", service=step.service.name))
+            return redirect(url_for(".visit"))
+    return render_template("booking/visit_step.html", visit=visit, mpp=mpp, step=step,
+                           form=form, refusal=refusal,
+                           local=lambda naive: clock.to_local(mpp, naive)), \
+        (409 if refusal else 422 if form.errors else 200)
 
 
 @bp.post("/kunjungan/selesai")

@@ -22,6 +22,7 @@ from ..catalogue.models import Offering, Service
 from ..clock import to_local, utc
 from ..errors import DomainError
 from . import operations as ops
+from . import slots
 from .availability import bookable
 from .models import Appointment, AppointmentStatus, Slot, Visit, VisitStatus
 from .planner import Need, Opening, plan
@@ -199,6 +200,28 @@ def move_visit(session, visit, steps, now, max_active):
                         .execution_options(synchronize_session=False))
     session.refresh(visit)
     return visit
+
+
+def step_choices(session, visit, step, now):
+    """The free slots one step of a visit can move to: its offering's, the same day, between
+    the steps before and after it (with the walk), so the order and the trip stay."""
+    ordered = [s for s in steps_in_order(visit) if s.status == AppointmentStatus.ACTIVE]
+    if step not in ordered:
+        return []
+    index = ordered.index(step)
+    after = ordered[index - 1].slot.ends_at + WALK if index else None
+    before = ordered[index + 1].slot.starts_at - WALK if index + 1 < len(ordered) else None
+    day = to_local(visit.mpp, step.slot.starts_at).date()
+    return [slot for slot in slots.free_slots(session, step.offering, day, now)
+            if slot.id != step.slot_id and (after is None or slot.starts_at >= after)
+            and (before is None or slot.ends_at <= before)]
+
+
+def move_step(session, visit, step, slot, now):
+    """Move one step to another of its `step_choices`; the rest stays."""
+    if slot is None or slot.id not in {s.id for s in step_choices(session, visit, step, now)}:
+        raise VisitRefused(_l("Pilih salah satu jam dari daftar."))
+    ops.move_step_seat(session, step, slot, now)
 
 
 def cancel_visit(session, visit, now, via="citizen"):

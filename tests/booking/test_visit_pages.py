@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mpp_digital.booking.links import visit_token
-from mpp_digital.booking.models import Appointment, AppointmentStatus, Visit, VisitStatus
+from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot, Visit, VisitStatus
 from mpp_digital.extensions import db
 
 from ..factories import nik
@@ -170,7 +170,6 @@ def test_the_whole_visit_moves_to_another_day_or_not_at_all(app, client):
     assert len(links) == 3
     new_slots = re.findall(r"slot=(\d+)", links[1])
     with app.app_context():                      # one step's new seat is taken meanwhile
-        from mpp_digital.booking.models import Slot
         slot = db.session.get(Slot, int(new_slots[-1]))
         slot.booked, keep = slot.capacity, slot.booked
         db.session.commit()
@@ -193,3 +192,29 @@ def test_the_whole_visit_moves_to_another_day_or_not_at_all(app, client):
         assert {s.cancelled_via for s in visit.steps if s.slot_id in old} == {"moved"}
         assert all(db.session.get(Slot, i).booked == 0 for i in old)   # the old seats free
     assert app.test_client().post(links[1]).headers["Location"] == "/janji/cari"
+
+
+def test_one_step_moves_to_another_time_between_its_neighbours(app, client):
+    _book(client)
+    page = client.get("/kunjungan").get_data(as_text=True)
+    last = re.findall(r'href="/kunjungan/langkah/(\d+)/ubah"', page)[-1]
+    form = client.get(f"/kunjungan/langkah/{last}/ubah").get_data(as_text=True)
+    choices = re.findall(r'name="slot"[^>]*value="(\d+)"', form) or re.findall(
+        r'value="(\d+)"[^>]*name="slot"', form)
+    assert choices
+    with app.app_context():
+        step = db.session.get(Appointment, int(last))
+        old, others = step.slot_id, [s.slot.ends_at for s in step.visit.steps if s.id != step.id]
+    for garbage in ("abc", "999999", str(old)):
+        refused = client.post(f"/kunjungan/langkah/{last}/ubah", data={"slot": garbage})
+        assert refused.status_code == 409 and "Pilih salah satu jam" in refused.get_data(
+            as_text=True), garbage
+    assert client.post(f"/kunjungan/langkah/{last}/ubah", data={}).status_code == 422
+    moved = client.post(f"/kunjungan/langkah/{last}/ubah", data={"slot": choices[-1]})
+    assert moved.headers["Location"] == "/kunjungan"
+    with app.app_context():
+        step = db.session.get(Appointment, int(last))
+        assert step.slot_id == int(choices[-1]) and step.status == AppointmentStatus.ACTIVE
+        assert db.session.get(Slot, old).booked == 0
+        assert step.slot.starts_at >= max(others)                  # still after the others
+    assert client.get("/kunjungan/langkah/999999/ubah").status_code == 404
