@@ -148,20 +148,42 @@ def partner_required(view):
     return wrapped
 
 
-@bp.post("/appointments")
-@limiter.limit(_client_limit, key_func=_client_key)
-@partner_required
-@bp.arguments(AppointmentRequestSchema)
-@bp.response(201, AppointmentSchema)
-@bp.alt_response(401, response="DEFAULT_ERROR")
-@bp.alt_response(403, response="DEFAULT_ERROR")
-@bp.alt_response(404, response="DEFAULT_ERROR")
-@bp.alt_response(409, response="DEFAULT_ERROR")
-@bp.doc(security=[{"partnerKey": []}],
-        parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
-                     "schema": {"type": "string", "maxLength": 80},
-                     "description": "a retried request with the same key returns the same "
-                                    "booking; keys are scoped to the API client"}])
+def partner_booking(rule, request_schema, response_schema, what):
+    """A partner's booking endpoint: POST `rule`, the partner's key and rate limit, the
+    request and its 201 answer, the refusals, and the Idempotency-Key, documented once."""
+    decorators = [
+        bp.post(rule), limiter.limit(_client_limit, key_func=_client_key), partner_required,
+        bp.arguments(request_schema), bp.response(201, response_schema),
+        *(bp.alt_response(status, response="DEFAULT_ERROR") for status in (401, 403, 404, 409)),
+        bp.doc(security=[{"partnerKey": []}],
+               parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
+                            "schema": {"type": "string", "maxLength": 80},
+                            "description": f"a retried request with the same key returns the "
+                                           f"same {what}; keys are scoped to the API client"}])]
+
+    def decorator(view):
+        for wrap in reversed(decorators):
+            view = wrap(view)
+        return view
+    return decorator
+
+
+def _idempotency_key():
+    key = request.headers.get("Idempotency-Key") or None
+    if key is not None and not 1 <= len(key) <= 80:
+        abort(422, message="Idempotency-Key: 1 to 80 characters.")
+    return key
+
+
+def _citizen(data, mpp, now):
+    """Who the partner books for (the schema has checked the NIK and phone)."""
+    return booking.Citizen(name=data["name"].strip(),
+                           nik=parse_nik(data["nik"], clock.local_day(mpp, now)),
+                           phone=parse_phone(data["phone"]), email=data["email"],
+                           language=str(get_locale()))
+
+
+@partner_booking("/appointments", AppointmentRequestSchema, AppointmentSchema, "booking")
 def book(data):
     """Book a slot for a citizen, as a registered partner (national portal, call centre …).
 
@@ -169,9 +191,7 @@ def book(data):
     client was allowed. Citizens book through the web form.
     """
     client = _api_client()
-    key = request.headers.get("Idempotency-Key") or None
-    if key is not None and not 1 <= len(key) <= 80:
-        abort(422, message="Idempotency-Key: 1 to 80 characters.")
+    key = _idempotency_key()
     # What the partner may do, read before BEGIN (which ends the read transaction, expiring it).
     client_id = client.id
     halls = client.halls_allowed()
@@ -181,10 +201,7 @@ def book(data):
         if halls is not None and offering.mpp_id not in halls:
             abort(403, message="This API client may not book at this MPP.")
         now = clock.now()
-        citizen = booking.Citizen(name=data["name"].strip(),
-                                  nik=parse_nik(data["nik"], clock.local_day(offering.mpp, now)),
-                                  phone=parse_phone(data["phone"]), email=data["email"],
-                                  language=str(get_locale()))
+        citizen = _citizen(data, offering.mpp, now)
         nik_key = current_app.config["NIK_HMAC_KEY"]
         appointment, created = booking.book_appointment(
             db.session, offering, booking_slots.slot_at(db.session, offering, data["start"]),
@@ -260,20 +277,7 @@ def visit_plans(mpp, services, from_=None):
             "without": [_plan_json(hall, p, slugs) for p in planning.without]}
 
 
-@bp.post("/visits")
-@limiter.limit(_client_limit, key_func=_client_key)
-@partner_required
-@bp.arguments(VisitRequestSchema)
-@bp.response(201, VisitSchema)
-@bp.alt_response(401, response="DEFAULT_ERROR")
-@bp.alt_response(403, response="DEFAULT_ERROR")
-@bp.alt_response(404, response="DEFAULT_ERROR")
-@bp.alt_response(409, response="DEFAULT_ERROR")
-@bp.doc(security=[{"partnerKey": []}],
-        parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
-                     "schema": {"type": "string", "maxLength": 80},
-                     "description": "a retried request with the same key returns the same "
-                                    "visit; keys are scoped to the API client"}])
+@partner_booking("/visits", VisitRequestSchema, VisitSchema, "visit")
 def book_visit(data):
     """Book every step of a visit for a citizen, or none, as a registered partner.
 
@@ -281,9 +285,7 @@ def book_visit(data):
     is gone (nothing is booked) or the NIK's limit; a visit counts as one booking.
     """
     client = _api_client()
-    key = request.headers.get("Idempotency-Key") or None
-    if key is not None and not 1 <= len(key) <= 80:
-        abort(422, message="Idempotency-Key: 1 to 80 characters.")
+    key = _idempotency_key()
     client_id = client.id
     halls = client.halls_allowed()
     begin_write(db.session)
@@ -301,10 +303,7 @@ def book_visit(data):
                 abort(409, message=f"{step['service']}: no slot starts at {step['start']}.")
             steps.append((offering, slot))
         now = clock.now()
-        citizen = booking.Citizen(name=data["name"].strip(),
-                                  nik=parse_nik(data["nik"], clock.local_day(hall, now)),
-                                  phone=parse_phone(data["phone"]), email=data["email"],
-                                  language=str(get_locale()))
+        citizen = _citizen(data, hall, now)
         nik_key = current_app.config["NIK_HMAC_KEY"]
         visit, created = visits.book_visit(
             db.session, hall, steps, citizen, now, nik_key,

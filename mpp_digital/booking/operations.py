@@ -336,10 +336,9 @@ def reschedule_appointment(session, appointment, new_slot, now):
     session.refresh(appointment)
 
 
-def move_step_seat(session, appointment, new_slot, now):
-    """Move a visit's step to another slot of its offering (the caller chose it among those
-    that keep the visit's order): the new seat taken, the old one freed."""
-    check_slot(appointment.offering, new_slot, now)
+def _move_seat(session, appointment, new_slot, now, **values):
+    """Take a seat of `new_slot` and free the booking's old one, in a guarded UPDATE that
+    fails if the booking changed meanwhile; `values` are set with the new slot."""
     if not take_seat(session, new_slot.id):
         raise SlotFull(_l("Maaf, jadwal itu baru saja penuh. Pilih jadwal lain."))
     old_slot = appointment.slot
@@ -347,11 +346,18 @@ def move_step_seat(session, appointment, new_slot, now):
         update(Appointment).where(Appointment.id == appointment.id,
                                   Appointment.status == AppointmentStatus.ACTIVE,
                                   Appointment.slot_id == old_slot.id)
-        .values(slot_id=new_slot.id).execution_options(synchronize_session=False))
+        .values(slot_id=new_slot.id, **values).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise BookingRefused(_l("Janji ini baru saja diubah. Muat ulang halaman."))
     seat_freed(session, old_slot, now)
     session.refresh(appointment)
+
+
+def move_step_seat(session, appointment, new_slot, now):
+    """Move a visit's step to another slot of its offering (the caller chose it among those
+    that keep the visit's order)."""
+    check_slot(appointment.offering, new_slot, now)
+    _move_seat(session, appointment, new_slot, now)
 
 
 def move_by_staff(session, appointment, new_slot, message, now):
@@ -365,19 +371,7 @@ def move_by_staff(session, appointment, new_slot, message, now):
         raise BookingRefused(_l("Jadwal itu sudah lewat. Pilih jadwal lain."))
     if new_slot.id == appointment.slot_id:
         raise BookingRefused(_l("Pilih jadwal yang berbeda dari jadwal sekarang."))
-    if not take_seat(session, new_slot.id):
-        raise SlotFull(_l("Maaf, jadwal itu baru saja penuh. Pilih jadwal lain."))
-    old_slot = appointment.slot
-    result = session.execute(
-        update(Appointment).where(Appointment.id == appointment.id,
-                                  Appointment.status == AppointmentStatus.ACTIVE,
-                                  Appointment.slot_id == old_slot.id)
-        .values(slot_id=new_slot.id, staff_message=message)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise BookingRefused(_l("Janji ini baru saja diubah. Muat ulang halaman."))
-    seat_freed(session, old_slot, now)
-    session.refresh(appointment)
+    _move_seat(session, appointment, new_slot, now, staff_message=message)
 
 
 def cancel_by_staff(session, appointment, message, now):

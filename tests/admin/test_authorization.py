@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from mpp_digital.accounts.api_clients import create_api_client
 from mpp_digital.accounts.models import AuditLog, Role
-from mpp_digital.catalogue.models import Agency, Closure, Service
+from mpp_digital.catalogue.models import Agency, Closure, LifeEvent, Service
 from mpp_digital.extensions import db
 
 from ..factories import NOW, login, staff
@@ -19,7 +19,8 @@ from .helpers import first_id, furnish
 
 OWN, FOREIGN = "kota-kediri", "kota-mataram"
 # Whole areas of the back office are for national admins only.
-NATIONAL_AREAS = ("admin.standards.", "admin.national.", "admin.api_clients.")
+NATIONAL_AREAS = ("admin.standards.", "admin.national.", "admin.api_clients.",
+                  "admin.life_events.")
 MANAGERS_AND_ADMINS = {"admin.index", "admin.audit_log", "reports.report", "reports.export"}
 
 
@@ -68,6 +69,7 @@ def test_every_admin_route_for_every_role_and_hall(app, role, subtests):
         api_client, _ = create_api_client(db.session, "Portal uji", [], True, "5 per minute",
                                           None, NOW)
         common = {"agency_id": first_id(Agency), "service_id": first_id(Service),
+                  "event_id": first_id(LifeEvent),
                   "kind": "harian", "closure_id_national": national_closure.id,
                   "choice": "buka", "client_id": api_client.id}
         email = None
