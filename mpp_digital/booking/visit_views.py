@@ -185,6 +185,24 @@ def calendar():
     return response
 
 
+@bp.post("/kunjungan/datang")
+def confirm():
+    """"Saya datang": every step still to come is confirmed (the reminders' answer)."""
+    visit = _session_visit()
+    if visit is None or not ConfirmForm().validate_on_submit():
+        return redirect(url_for("booking.lookup"))
+    begin_write(db.session)
+    try:
+        visits.confirm_visit(db.session, visit, clock.now())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message)
+    else:
+        db.session.commit()
+        flash(_("Terima kasih, kami tunggu kedatangan Anda."))
+    return redirect(url_for(".visit"))
+
+
 @bp.post("/kunjungan/batal")
 def cancel():
     visit = _session_visit()

@@ -224,6 +224,15 @@ def move_step(session, visit, step, slot, now):
     ops.move_step_seat(session, step, slot, now)
 
 
+def confirm_visit(session, visit, now):
+    """The citizen says they will come: every step still to come is confirmed."""
+    active = active_steps(visit)
+    if not active:
+        raise VisitRefused(_l("Kunjungan ini sudah tidak aktif."))
+    for step in active:
+        ops.confirm_appointment(session, step, now)
+
+
 def cancel_visit(session, visit, now, via="citizen"):
     """Cancel every step still active; the seats go to the waitlist or back on sale."""
     active = [step for step in visit.steps if step.status == AppointmentStatus.ACTIVE]

@@ -218,3 +218,18 @@ def test_one_step_moves_to_another_time_between_its_neighbours(app, client):
         assert db.session.get(Slot, old).booked == 0
         assert step.slot.starts_at >= max(others)                  # still after the others
     assert client.get("/kunjungan/langkah/999999/ubah").status_code == 404
+
+
+def test_saya_datang_confirms_every_step_still_to_come(app, client):
+    _book(client)
+    page = client.get("/kunjungan").get_data(as_text=True)
+    assert 'action="/kunjungan/datang"' in page
+    step = re.findall(r'action="/kunjungan/langkah/(\d+)/batal"', page)[0]
+    client.post(f"/kunjungan/langkah/{step}/batal")
+    client.post("/kunjungan/datang")
+    page = client.get("/kunjungan").get_data(as_text=True)
+    assert "kami tunggu kedatangan Anda" in page and 'action="/kunjungan/datang"' not in page
+    with app.app_context():
+        steps = db.session.scalars(select(Appointment)).all()
+        assert sorted((s.status.value, s.confirmed_at is not None) for s in steps) == \
+            [("active", True), ("active", True), ("cancelled", False)]

@@ -153,3 +153,14 @@ def test_a_visit_is_found_by_its_code_and_the_nik_last_4_only(hall):
                   (code, "٠١٢٣"), (code, "")):
         with pytest.raises(ops.AppointmentNotFound):
             visits.find_visit(db.session, *wrong)
+
+
+def test_seats_held_for_walk_ins_are_never_planned(hall):
+    _, offerings = hall
+    kia = next(o for o in offerings if o.service.slug == "kartu-identitas-anak")
+    kia.walkin_share = 100                          # every seat kept for the counter
+    slots.refresh_schedule(db.session, kia.mpp, NOW)
+    db.session.commit()
+    planning = visits.plan_visit(db.session, offerings, NOW)
+    assert planning.plans == [] and planning.full == {kia.service_id}
+    assert planning.blocking == [kia.service_id] and planning.without
