@@ -185,65 +185,51 @@ def calendar():
     return response
 
 
-@bp.post("/kunjungan/datang")
-def confirm():
-    """"Saya datang": every step still to come is confirmed (the reminders' answer)."""
+def _answer(change, message):
+    """A button on the visit's page: `change(visit, now)` in one write, then the page again
+    with `message` (a function of the visit) or the refusal."""
     visit = _session_visit()
     if visit is None or not ConfirmForm().validate_on_submit():
         return redirect(url_for("booking.lookup"))
     begin_write(db.session)
     try:
-        visits.confirm_visit(db.session, visit, clock.now())
+        change(visit, clock.now())
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message)
     else:
         db.session.commit()
-        flash(_("Terima kasih, kami tunggu kedatangan Anda."))
+        flash(message(visit))
     return redirect(url_for(".visit"))
+
+
+@bp.post("/kunjungan/datang")
+def confirm():
+    """"Saya datang": every step still to come is confirmed (the reminders' answer)."""
+    return _answer(lambda visit, now: visits.confirm_visit(db.session, visit, now),
+                   lambda visit: _("Terima kasih, kami tunggu kedatangan Anda."))
 
 
 @bp.post("/kunjungan/batal")
 def cancel():
-    visit = _session_visit()
-    if visit is None or not ConfirmForm().validate_on_submit():
-        return redirect(url_for("booking.lookup"))
-    begin_write(db.session)
-    now = clock.now()
-    try:
+    def change(visit, now):
         visits.cancel_visit(db.session, visit, now)
         notices.visit_changed(db.session, visit, now)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message)
-    else:
-        db.session.commit()
-        flash(_("Kunjungan Anda sudah dibatalkan. Kursinya kini bisa dipesan warga lain."))
-    return redirect(url_for(".visit"))
+    return _answer(change, lambda visit: _("Kunjungan Anda sudah dibatalkan. Kursinya kini "
+                                           "bisa dipesan warga lain."))
 
 
 @bp.post("/kunjungan/langkah/<int:step_id>/batal")
 def cancel_step(step_id):
-    visit = _session_visit()
-    if visit is None or not ConfirmForm().validate_on_submit():
-        return redirect(url_for("booking.lookup"))
-    step = next((s for s in visit.steps if s.id == step_id), None)
-    if step is None:
-        abort(404)
-    begin_write(db.session)
-    now = clock.now()
-    try:
-        ops.cancel_appointment(db.session, step, now)
+    def step_of(visit):
+        return next((s for s in visit.steps if s.id == step_id), None) or abort(404)
+
+    def change(visit, now):
+        ops.cancel_appointment(db.session, step_of(visit), now)
         db.session.refresh(visit)
         notices.visit_changed(db.session, visit, now)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message)
-    else:
-        db.session.commit()
-        flash(_("Langkah %(service)s dibatalkan; langkah lain tetap.",
-                service=step.service.name))
-    return redirect(url_for(".visit"))
+    return _answer(change, lambda visit: _("Langkah %(service)s dibatalkan; langkah lain "
+                                           "tetap.", service=step_of(visit).service.name))
 
 
 @bp.route("/kunjungan/pindah", methods=["GET", "POST"])
