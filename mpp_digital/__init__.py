@@ -60,6 +60,7 @@ def create_app(test_config=None, instance_path=None):
     from .booking.views import bp as booking_bp
     from .booking.visit_views import bp as visits_bp
     from .catalogue.views import bp as catalogue_bp
+    from .pwa import bp as pwa_bp
     from .queue.views import bp as queue_bp
     from .reports.views import bp as reports_bp
     from .survey.views import bp as survey_bp
@@ -67,6 +68,7 @@ def create_app(test_config=None, instance_path=None):
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(booking_bp)
     app.register_blueprint(visits_bp)
+    app.register_blueprint(pwa_bp)
     app.register_blueprint(queue_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(reports_bp)
