@@ -87,3 +87,63 @@ def test_the_manifest_passes_the_installability_check(browser, live_server):
     manifest = page.evaluate("fetch('/manifest.webmanifest').then(r => r.json())")
     assert manifest["short_name"] == "MPP Digital" and manifest["lang"] == "id"
     context.close()
+
+
+def test_a_booking_proof_opens_offline_until_it_is_cancelled(browser, live_server):
+    from datetime import date
+
+    from ..factories import nik
+
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+    page = context.new_page()
+    _controlled(page, live_server)
+    page.goto(live_server + "/mpp/kota-kediri/layanan/kartu-keluarga-baru/jadwal")
+    page.locator("ul.days a").last.click()
+    page.locator(".radio input").first.check()
+    page.get_by_label("Nama lengkap sesuai KTP").fill("Rudi Hartono")
+    page.get_by_label("NIK").fill(nik(7301, born=date(1987, 4, 5)))
+    page.get_by_label("Nomor ponsel").fill("0812-7301-0000")
+    page.get_by_role("button", name="Pesan jadwal ini").click()
+    shows(page, "Janji Anda tercatat")
+    code = page.locator(".ticket .code").inner_text()
+    assert "/janji" in _kept(page)
+    context.set_offline(True)
+    page.goto(live_server + "/janji")
+    shows(page, "Salinan tersimpan dari")
+    assert page.locator(".ticket .code").inner_text() == code
+    context.set_offline(False)
+    page.goto(live_server + "/janji")
+    page.get_by_role("button", name="Batalkan janji").click()
+    shows(page, "Janji tidak aktif")
+    page.goto(live_server + "/janji")                      # the page the worker sees: inactive
+    assert "/janji" not in _kept(page)
+    context.close()
+
+
+def test_a_saved_copy_is_replaced_once_the_catalogue_changed(browser, live_server, served_app):
+    from sqlalchemy import select
+
+    from mpp_digital.catalogue.models import Mpp
+    from mpp_digital.extensions import db
+
+    def set_phone(number):
+        with served_app.app_context():
+            hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
+            old, hall.phone = hall.phone, number
+            db.session.commit()
+            return old
+
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+    page = context.new_page()
+    _controlled(page, live_server)
+    page.goto(live_server + HALL)
+    old = set_phone("(0354) 777 777")
+    try:
+        page.goto(live_server + HALL)                      # online: the new page, kept
+        context.set_offline(True)
+        page.goto(live_server + HALL)
+        shows(page, "Salinan tersimpan dari")
+        shows(page, "(0354) 777 777")
+    finally:
+        set_phone(old)
+        context.close()
