@@ -51,3 +51,15 @@ def test_a_booking_no_longer_active_tells_the_worker_to_forget_it(client):
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     client.post("/janji/batal", data={"csrf_token": token[1] if token else ""})
     assert 'data-offline="forget"' in client.get("/janji").get_data(as_text=True)
+
+
+def test_a_hall_lists_the_pages_it_saves_for_offline(client):
+    pages = client.get("/mpp/kota-kediri/simpan.json").get_json()["pages"]
+    assert pages[0] == "/mpp/kota-kediri"
+    assert "/mpp/kota-kediri/layanan/paspor-biasa" in pages
+    assert "/mpp/kota-kediri/layanan/paspor-biasa/persyaratan" in pages
+    assert "/mpp/kota-kediri/peristiwa-hidup/kelahiran" in pages
+    assert len(pages) == len(set(pages)) <= 120              # the worker's bound
+    assert client.get("/mpp/tidak-ada/simpan.json").status_code == 404
+    hall = client.get("/mpp/kota-kediri").get_data(as_text=True)
+    assert 'data-save-hall="/mpp/kota-kediri/simpan.json"' in hall and " hidden " in hall

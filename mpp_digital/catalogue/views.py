@@ -1,5 +1,5 @@
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
 from .. import clock
@@ -120,3 +120,21 @@ def hall_life_event(slug, event):
     return render_template("catalogue/life_event.html", event=event, mpp=mpp, offered=offered,
                            bookable=[o for o in offered.values() if o.bookable],
                            documents=life_events.what_to_bring(event.steps))
+
+
+@bp.get("/mpp/<slug>/simpan.json")
+def hall_pages(slug):
+    """The pages "Simpan untuk dibuka tanpa internet" keeps on the device for this hall: the
+    hall, each of its services and checklists, and its life events (static/js/sw.js)."""
+    mpp = ops.get_hall(db.session, slug)
+    slugs = sorted(s.slug for _, _, services in ops.hall_listing(db.session, mpp)
+                   for s in services)
+    pages = [url_for(".mpp", slug=slug)]
+    for service in slugs:
+        pages += [url_for(".offering", slug=slug, service=service),
+                  url_for(".checklist", slug=slug, service=service)]
+    pages += [url_for(".hall_life_event", slug=slug, event=event.slug)
+              for event in life_events.all_events(db.session)]
+    response = jsonify({"pages": pages})
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

@@ -10,7 +10,8 @@
 const VERSION = "__VERSION__";
 const STATIC = "mpp-static-" + VERSION;
 const PAGES = "mpp-pages";
-const MAX_PAGES = 80;
+const MAX_PAGES = 150;          // a hall saved whole is about 90 pages
+const MAX_SAVE = 120;
 const SHELL = ["/offline", "/static/css/site.css", "/static/js/app.js",
                "/static/icons/icon-192.png"];
 const KEPT = [/^\/$/, /^\/layanan(\/[a-z0-9-]+)?$/, /^\/provinsi\/[a-z0-9-]+$/,
@@ -47,6 +48,35 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(page(request, url));
   }
 });
+
+// "Simpan untuk dibuka tanpa internet": the hall's pages, one after the other (a bounded
+// download: at most MAX_SAVE pages); answers {pages, bytes} on the message's port.
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type !== "save" || !Array.isArray(data.pages) || !event.ports[0]) return;
+  event.waitUntil(saveAll(data.pages.slice(0, MAX_SAVE))
+    .then((result) => event.ports[0].postMessage(result)));
+});
+
+async function saveAll(paths) {
+  let pages = 0, bytes = 0;
+  for (const path of paths) {
+    const url = new URL(path, self.location.origin);
+    if (url.origin !== self.location.origin || !kept(url) || PERSONAL.test(url.pathname)) {
+      continue;
+    }
+    try {
+      const response = await fetch(url, {cache: "no-cache", credentials: "same-origin"});
+      if (!response.ok) continue;
+      bytes += (await response.clone().arrayBuffer()).byteLength;
+      await keep(url, response);
+      pages += 1;
+    } catch (offline) {
+      break;
+    }
+  }
+  return {pages: pages, bytes: bytes};
+}
 
 async function page(request, url) {
   try {

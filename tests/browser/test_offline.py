@@ -147,3 +147,28 @@ def test_a_saved_copy_is_replaced_once_the_catalogue_changed(browser, live_serve
     finally:
         set_phone(old)
         context.close()
+
+
+def test_saving_a_hall_opens_every_service_of_it_offline(browser, live_server, served_app):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+    page = context.new_page()
+    _controlled(page, live_server)
+    page.goto(live_server + "/mpp/kabupaten-sinjai")
+    page.get_by_role("button", name="Simpan untuk dibuka tanpa internet").click()
+    shows(page, "Tersimpan di perangkat ini:")
+    said = page.locator("[data-save-hall] [role=status]").inner_text()
+    pages = served_app.test_client().get("/mpp/kabupaten-sinjai/simpan.json").get_json()["pages"]
+    assert f": {len(pages)} halaman, " in said and " KB." in said
+    context.set_offline(True)
+    services = [path for path in pages if "/layanan/" in path]
+    assert len(services) > 10
+    for path in services:
+        page.goto(live_server + path)
+        shows(page, "Salinan tersimpan dari")
+    context.close()
+
+
+def test_without_javascript_the_save_button_stays_hidden(phone_without_js, live_server):
+    phone_without_js.goto(live_server + HALL)
+    assert not phone_without_js.get_by_role(
+        "button", name="Simpan untuk dibuka tanpa internet").is_visible()
