@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
                    render_template, request, session, url_for)
 from flask_babel import get_locale, gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
@@ -50,6 +51,20 @@ def _slot_choices(offering, slots):
             for s in slots]
 
 
+PARTS_OF_DAY = ((11, _l("Pagi")), (15, _l("Siang")), (24, _l("Sore")))   # before these hours
+
+
+def _slot_parts(offering, slots):
+    """[(label, {slot ids})] of the parts of the day that have a free time, in order: a day's
+    forty times read as a few short rows."""
+    parts = {}
+    for slot in slots:
+        hour = clock.to_local(offering.mpp, slot.starts_at).hour
+        label = next(label for until, label in PARTS_OF_DAY if hour < until)
+        parts.setdefault(label, set()).add(str(slot.id))
+    return [(label, parts[label]) for _, label in PARTS_OF_DAY if label in parts]
+
+
 @bp.get("/mpp/<slug>/layanan/<service>/jadwal")
 def days(slug, service):
     offering = slots.bookable_offering(db.session, slug, service)
@@ -87,7 +102,7 @@ def book(slug, service, day):
     status = 409 if refusal else (422 if form.errors else 200)
     return render_template("booking/book.html", offering=offering, mpp=offering.mpp,
                            service=offering.service, day=day, form=form, slots=free,
-                           refusal=refusal,
+                           refusal=refusal, parts=_slot_parts(offering, free),
                            wait_form=None if free else WaitlistForm(today=form.today)), status
 
 
@@ -123,7 +138,7 @@ def join_waitlist(slug, service, day):
     status = 409 if refusal else 422
     return render_template("booking/book.html", offering=offering, mpp=offering.mpp,
                            service=offering.service, day=day, form=form, slots=[],
-                           refusal=refusal, wait_form=form), status
+                           parts=[], refusal=refusal, wait_form=form), status
 
 
 def _entry(token):

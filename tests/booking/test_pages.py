@@ -206,3 +206,13 @@ def test_garbage_json_to_the_booking_api_never_breaks_it(app, client, partner, b
                                   "/janji/ubah/2030-13-45", "/janji/kalender.ics"])
 def test_odd_booking_addresses_are_404_or_redirects(client, path):
     assert client.get(path).status_code in (302, 404)
+
+
+def test_a_days_times_are_grouped_by_part_of_the_day(client):
+    page = client.get(_first_day_url(client)).get_data(as_text=True)
+    groups = re.findall(r'<fieldset class="radios radios-grid">\s*<legend>([^<]+)</legend>'
+                        r'(.*?)</fieldset>', page, re.S)
+    assert [name for name, _ in groups][:1] == ["Pagi"] and len(groups) >= 2
+    times = [re.findall(r"<label[^>]*>(\d\d\.\d\d)</label>", body) for _, body in groups]
+    assert all(t < "11.00" for t in times[0]) and all(t >= "11.00" for t in times[1])
+    assert sum(len(t) for t in times) == page.count('name="slot"')     # each time once
