@@ -12,6 +12,7 @@ from . import slots
 from ..errors import DomainError
 from ..extensions import begin_write, db, limiter
 from ..filters import clock as wall_clock
+from ..filters import long_date, tz_abbr
 from ..notify.compose import channels_for
 from ..validation import parse_id
 from . import notices
@@ -44,6 +45,12 @@ def _parse_day(text):
         return date.fromisoformat(text)
     except ValueError:
         abort(404)
+
+
+def _when(mpp, starts_at):
+    """"Senin, 07 Desember 2026, 08.00 WIB": a booked time as a message says it."""
+    local = clock.to_local(mpp, starts_at)
+    return f"{long_date(local.date())}, {wall_clock(local.time())} {tz_abbr(mpp.timezone)}"
 
 
 def _slot_choices(offering, slots):
@@ -315,15 +322,18 @@ def reschedule(day):
         begin_write(db.session)
         appointment = _session_appointment()
         slot_id = parse_id(form.slot.data) or 0
+        was = _when(offering.mpp, appointment.slot.starts_at)
         try:
             ops.reschedule_appointment(db.session, appointment,
                                        db.session.get(Slot, slot_id), now)
             notices.moved(db.session, appointment, now)
+            moved_to = _when(offering.mpp, appointment.slot.starts_at)
         except DomainError as exc:
             db.session.rollback()
             refusal = exc.message
         else:
             db.session.commit()
+            flash(_("Jadwal diubah: dari %(was)s menjadi %(now)s.", was=was, now=moved_to))
             return redirect(url_for(".appointment"))
     status = 409 if refusal else (422 if form.errors else 200)
     return render_template("booking/reschedule.html", appointment=appointment,

@@ -20,6 +20,7 @@ from ..clock import local_day, utc
 from ..catalogue.models import Mpp, Offering, Province, Queue, Region
 from ..errors import DomainError, NotFound
 from ..extensions import remembered, upsert
+from ..filters import long_date
 from .models import (EventKind, HallQueueVersion, Ticket, TicketEvent, TicketNumber,
                      TicketStatus)
 from .ordering import Policy, Waiting, order
@@ -139,6 +140,8 @@ def check_in(session, mpp, code, last4, now, before=timedelta(minutes=30),
             raise refused
         return ticket, False
     starts = appointment.slot.starts_at.replace(tzinfo=timezone.utc)
+    if appointment.status == AppointmentStatus.ACTIVE:
+        _on_its_day(mpp, starts, now, before)
     if appointment.status != AppointmentStatus.ACTIVE or \
             not starts - before <= now <= starts + after:
         raise refused
@@ -146,6 +149,17 @@ def check_in(session, mpp, code, last4, now, before=timedelta(minutes=30),
     if ticket is None:
         raise refused
     return ticket, True
+
+
+def _on_its_day(mpp, starts, now, before):
+    """A booking brought on another day is told its date (its code and the NIK's last 4
+    digits matched: this is its holder), not "too early"."""
+    day = local_day(mpp, starts)
+    if day != local_day(mpp, now):
+        raise CheckInRefused(_l(
+            "Janji ini untuk %(day)s, bukan hari ini. Check-in dibuka pada hari itu, mulai "
+            "%(minutes)d menit sebelum jadwal.", day=long_date(day),
+            minutes=int(before.total_seconds() // 60)))
 
 
 def _step_ticket(session, appointment, now):
@@ -189,6 +203,7 @@ def _check_in_visit(session, visit, now, before, after, refused):
     if not waiting:
         raise refused
     starts = waiting[0].slot.starts_at.replace(tzinfo=timezone.utc)
+    _on_its_day(visit.mpp, starts, now, before)
     if not starts - before <= now <= starts + after:
         raise refused
     ticket = _step_ticket(session, waiting[0], now)

@@ -87,8 +87,13 @@ def test_a_booking_is_rescheduled_once(app, client):
     _book(client)
     days = client.get("/janji/ubah").get_data(as_text=True)
     urls = re.findall(r'href="(/janji/ubah/[0-9-]+)"', days)
+    before = re.search(r"<dd><strong>([^<]+)</strong></dd>",
+                       client.get("/janji").get_data(as_text=True))[1]
     moved = _form(client, urls[-1])
     assert moved.headers["Location"] == "/janji"
+    page = client.get("/janji").get_data(as_text=True)
+    after = re.search(r"<dd><strong>([^<]+)</strong></dd>", page)[1]
+    assert f"Jadwal diubah: dari {before} menjadi {after}." in page and before != after
     assert client.get("/janji/ubah").headers["Location"] == "/janji"     # not twice
     with app.app_context():
         appointment = db.session.scalar(select(Appointment))

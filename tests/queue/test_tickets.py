@@ -156,3 +156,16 @@ def test_the_board_shows_the_newest_call_first_and_counts_the_waiting(ctx):
     assert [c["ticket"] for c in state["called"]] == ["A-002", "A-001"]
     assert state["waiting"][0] == {"queue": "A", "name": "Disdukcapil", "count": 1}
     assert db.session.scalar(select(func.count(Ticket.id))) == 3
+
+
+def test_a_booking_brought_on_another_day_is_told_its_date(ctx):
+    appointment, starts = _booked(NOW)
+    hall, code = appointment.offering.mpp, appointment.code
+    with pytest.raises(ops.CheckInRefused) as refused:
+        ops.check_in(db.session, hall, code, "0001", starts - timedelta(days=1))
+    day = local_day(hall, starts)
+    assert f"{day.day:02d}" in str(refused.value.message) and "bukan hari ini" in str(
+        refused.value.message)
+    with pytest.raises(ops.CheckInRefused) as stranger:      # the NIK does not match: no date
+        ops.check_in(db.session, hall, code, "0002", starts - timedelta(days=1))
+    assert "bukan hari ini" not in str(stranger.value.message)
