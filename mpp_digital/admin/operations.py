@@ -4,6 +4,7 @@ the values before and after, and flushes. The caller commits.
 
 Operations take the session, the acting user and `now`; they read no request and show nothing.
 """
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -301,14 +302,13 @@ def save_life_event(session, event, values, steps, actor, now):
     services = {s.slug: s for s in session.scalars(select(Service))}
     item = {"slug": values["slug"] if event is None else event.slug, "name": values["name"],
             "steps": steps}
-    found = life_events.problems({"life_events": [item]}, set(services))
     if event is None and session.scalar(select(LifeEvent.id).where(
             LifeEvent.slug == values["slug"])):
-        found.insert(0, "slug: sudah dipakai")
+        raise catalogue.CatalogueRefused(_l("Slug ini sudah dipakai."), field="slug")
+    # The form checked the slug's shape and the name: what is left is about the steps.
+    found = life_events.problems({"life_events": [item]}, set(services))
     if found:
-        text = found[0].split(": ", 1)[-1]
-        raise catalogue.CatalogueRefused(text, field="slug" if "slug" in found[0]
-                                         else "steps")
+        raise catalogue.CatalogueRefused(found[0].split(": ", 1)[-1], field="steps")
     before = None
     if event is None:
         event = LifeEvent(slug=values["slug"], position=len(life_events.all_events(session)))

@@ -11,18 +11,25 @@ line with the code and the link), each only when the site has configured the cha
 from datetime import datetime, time, timedelta, timezone
 
 from flask import current_app, url_for
+from sqlalchemy import String, cast
 
 from ..clock import to_local, utc
 from ..notify import operations as outbox
 from ..notify.compose import send
 from .calendar import appointment_ics
 from .links import token_for, waitlist_token
+from .models import Appointment
 
 REMINDER = "booking.reminder"
 
 
 def _about(appointment):
     return f"appointment:{appointment.id}"
+
+
+def about_appointment():
+    """`_about` in SQL: for joining a booking's messages to it (reports, releases)."""
+    return "appointment:" + cast(Appointment.id, String)
 
 
 def reminder_times(appointment, now):
@@ -112,9 +119,9 @@ def _visit_send(session, visit, kind, template, now, due_at=None, expires_at=Non
                 calendar=False):
     from .calendar import visit_ics
     from .links import visit_token
-    from .visits import active_steps, steps_in_order
+    from .visits import upcoming
 
-    steps = [step for step in steps_in_order(visit) if step in active_steps(visit)]
+    steps = upcoming(visit)
     mpp = visit.mpp
     return send(
         session, email=visit.email, phone=visit.phone, phone_channel=visit.phone_channel,
@@ -127,9 +134,9 @@ def _visit_send(session, visit, kind, template, now, due_at=None, expires_at=Non
 
 
 def _visit_remind(session, visit, now):
-    from .visits import active_steps
+    from .visits import upcoming
 
-    steps = sorted(active_steps(visit), key=lambda step: step.slot.starts_at)
+    steps = upcoming(visit)
     if not steps:
         return
     starts = steps[0].slot.starts_at.replace(tzinfo=timezone.utc)

@@ -62,7 +62,7 @@ class Planning:
     plans: list
     blocking: list = field(default_factory=list)
     without: list = field(default_factory=list)
-    # Services with no free seat on any day asked: {key: True}.
+    # The services with no free seat on any day asked.
     full: set = field(default_factory=set)
 
 

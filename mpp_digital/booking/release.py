@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import String, cast, exists, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
 from ..catalogue.models import Offering
@@ -36,7 +36,7 @@ def release_moment(offering, day):
 
 def _reminded():
     return exists().where(
-        Message.about == "appointment:" + cast(Appointment.id, String),
+        Message.about == notices.about_appointment(),
         Message.kind == notices.REMINDER, Message.status == MessageStatus.SENT)
 
 

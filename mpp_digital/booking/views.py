@@ -214,14 +214,19 @@ def _book(offering, form, now):
     return appointment_id
 
 
+def opened(key, model, options):
+    """The booking (or visit) this browser opened, its id kept in the session under `key`;
+    None, and the key forgotten, when there is none."""
+    row_id = session.get(key)
+    row = db.session.get(model, row_id, options=options) if isinstance(row_id, int) else None
+    if row is None:
+        session.pop(key, None)
+    return row
+
+
 def _session_appointment():
-    appointment_id = session.get(SESSION_KEY)
-    appointment = db.session.get(Appointment, appointment_id, options=[
-        selectinload(Appointment.slot), selectinload(Appointment.service)]) \
-        if isinstance(appointment_id, int) else None
-    if appointment is None:
-        session.pop(SESSION_KEY, None)
-    return appointment
+    return opened(SESSION_KEY, Appointment, [selectinload(Appointment.slot),
+                                             selectinload(Appointment.service)])
 
 
 @bp.get("/janji")

@@ -25,6 +25,7 @@ from .links import read_visit_token
 from .forms import CitizenForm, RescheduleForm as StepForm
 from .models import Appointment, AppointmentStatus, Slot, Visit
 from .views import VISIT_SESSION_KEY as SESSION_KEY
+from .views import opened
 
 bp = Blueprint("visits", __name__)
 
@@ -131,19 +132,15 @@ def book(slug):
     status = 409 if refusal and request.method == "POST" else (
         422 if form.errors or refusal else 200)
     return render_template("booking/visit_book.html", mpp=mpp, steps=steps, form=form,
-                           refusal=refusal, slot_ids=[slot.id for _, slot in steps],
+                           refusal=refusal,
                            local=lambda naive: clock.to_local(mpp, naive)), status
 
 
 def _session_visit():
-    visit_id = session.get(SESSION_KEY)
-    visit = db.session.get(Visit, visit_id, options=[
+    return opened(SESSION_KEY, Visit, [
         selectinload(Visit.steps).selectinload(Appointment.slot),
         selectinload(Visit.steps).selectinload(Appointment.service)
-        .selectinload(Service.agency)]) if isinstance(visit_id, int) else None
-    if visit is None:
-        session.pop(SESSION_KEY, None)
-    return visit
+        .selectinload(Service.agency)])
 
 
 @bp.get("/kunjungan")
@@ -152,8 +149,7 @@ def visit():
     if visit is None:
         return redirect(url_for("booking.lookup"))
     mpp = visit.mpp
-    ordered = visits.steps_in_order(visit)
-    active = [step for step in ordered if step.status == AppointmentStatus.ACTIVE]
+    ordered, active = visits.steps_in_order(visit), visits.upcoming(visit)
     return render_template(
         "booking/visit.html", visit=visit, mpp=mpp, steps=ordered, active=active,
         checklist=visits.merged_checklist([step.service for step in active]),
@@ -178,8 +174,7 @@ def calendar():
     visit = _session_visit()
     if visit is None:
         abort(404)
-    active = [s for s in visits.steps_in_order(visit) if s.status == AppointmentStatus.ACTIVE]
-    response = make_response(visit_ics(visit, active))
+    response = make_response(visit_ics(visit, visits.upcoming(visit)))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="kunjungan-mpp.ics"'
     return response

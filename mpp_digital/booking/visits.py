@@ -169,7 +169,7 @@ def move_visit(session, visit, steps, now, max_active):
     """Move the visit's steps still to come to a new plan of the same services, all or none:
     the old seats are let go (to the waitlist, or back on sale) and the new ones taken in one
     savepoint; the visit keeps its code."""
-    active = active_steps(visit)
+    active = upcoming(visit)
     ordered = check_steps(visit.mpp, steps)
     if {step.service_id for step in active} != {o.service_id for o, _ in ordered}:
         raise VisitRefused(_l("Rencana baru harus berisi layanan yang sama dengan kunjungan "
@@ -226,7 +226,7 @@ def move_step(session, visit, step, slot, now):
 
 def confirm_visit(session, visit, now):
     """The citizen says they will come: every step still to come is confirmed."""
-    active = active_steps(visit)
+    active = upcoming(visit)
     if not active:
         raise VisitRefused(_l("Kunjungan ini sudah tidak aktif."))
     for step in active:
@@ -270,8 +270,9 @@ def merged_checklist(services):
     return life_events.merged([(service, service.requirements) for service in services])
 
 
-def active_steps(visit):
-    return [step for step in visit.steps if step.status == AppointmentStatus.ACTIVE]
+def upcoming(visit):
+    """The steps still to come (active), in time order."""
+    return [step for step in steps_in_order(visit) if step.status == AppointmentStatus.ACTIVE]
 
 
 def steps_in_order(visit):

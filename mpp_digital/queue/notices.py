@@ -14,19 +14,12 @@ from sqlalchemy import select, update
 from ..clock import local_day, utc
 from ..notify.compose import send
 from .models import Ticket, TicketStatus
-from .ordering import Policy, Waiting, order
+from .operations import calling_order
+from .ordering import Policy
 
 NEAR = 3                             # "3 lagi sebelum giliran Anda"
 CALL_EXPIRES = timedelta(minutes=15)
 NEAR_EXPIRES = timedelta(minutes=60)
-
-
-def _line(session, queue_id, day, now, policy):
-    """The waiting tickets of one line, in calling order (ids)."""
-    rows = session.execute(select(Ticket.id, Ticket.arrived_at, Ticket.priority, Ticket.due_at)
-                           .where(Ticket.queue_id == queue_id, Ticket.day == day,
-                                  Ticket.status == TicketStatus.WAITING))
-    return [waiting.id for waiting in order([Waiting(*row) for row in rows], utc(now), policy)]
 
 
 def _send(session, ticket, template, kind, now, expires, **context):
@@ -43,7 +36,7 @@ def issued(session, ticket, now, policy=Policy()):
     """A ticket with a phone: no "3 lagi" to come when it starts with three or fewer ahead."""
     if ticket.phone is None:
         return
-    line = _line(session, ticket.queue_id, ticket.day, now, policy)
+    line = calling_order(session, ticket.queue_id, ticket.day, now, policy)
     if ticket.id in line[:NEAR + 1]:
         ticket.nudged = True
         session.flush()
@@ -66,7 +59,7 @@ def nudge(session, queue_ids, day, now, policy=Policy()):
     lines = {}
     for ticket in waiting:
         if ticket.queue_id not in lines:
-            lines[ticket.queue_id] = _line(session, ticket.queue_id, day, now, policy)
+            lines[ticket.queue_id] = calling_order(session, ticket.queue_id, day, now, policy)
         line = lines[ticket.queue_id]
         ahead = line.index(ticket.id) if ticket.id in line else None
         if ahead is None or ahead > NEAR:

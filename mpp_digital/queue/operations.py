@@ -181,10 +181,11 @@ def _step_ticket(session, appointment, now):
 
 
 def _steps(session, visit_id):
+    """A visit's steps in time order, with what a check-in and the ticket page use."""
     return session.scalars(
         select(Appointment).join(Appointment.slot).where(Appointment.visit_id == visit_id)
-        .options(selectinload(Appointment.slot), selectinload(Appointment.offering)
-                 .selectinload(Offering.queue))
+        .options(selectinload(Appointment.slot), selectinload(Appointment.service),
+                 selectinload(Appointment.offering).selectinload(Offering.queue))
         .order_by(Slot.starts_at)).all()
 
 
@@ -247,10 +248,7 @@ def visit_plan(session, ticket):
                               .where(Appointment.id == ticket.appointment_id))
     if visit_id is None:
         return []
-    steps = session.scalars(
-        select(Appointment).join(Appointment.slot).where(Appointment.visit_id == visit_id)
-        .options(selectinload(Appointment.slot), selectinload(Appointment.service))
-        .order_by(Slot.starts_at)).all()
+    steps = _steps(session, visit_id)
     tickets = {t.appointment_id: t for t in session.scalars(
         select(Ticket).where(Ticket.appointment_id.in_([s.id for s in steps])))}
     return [(step, tickets.get(step.id)) for step in steps]
@@ -434,17 +432,21 @@ class LineState:
     counters: int
 
 
+def calling_order(session, queue_id, day, now, policy=Policy()):
+    """The ids of a line's waiting tickets, in the order they will be called."""
+    return tuple(waiting.id for waiting in order([Waiting(*row) for row in session.execute(
+        select(Ticket.id, Ticket.arrived_at, Ticket.priority, Ticket.due_at)
+        .where(*_waiting_in([queue_id], day)))], utc(now), policy))
+
+
 def line_state(session, queue, day, now, policy=Policy(), version=None):
     """The line's state at `now`. Given the hall's queue version (bumped by every ticket event
     and every change of its lines and counters), it is computed once per process for that
     version and minute: when a call changes the hall, every phone waiting in it asks again,
     and they are all told the same."""
     def read():
-        line = order([Waiting(*row) for row in session.execute(
-            select(Ticket.id, Ticket.arrived_at, Ticket.priority, Ticket.due_at)
-            .where(*_waiting_in([queue.id], day)))], utc(now), policy)
-        return LineState(tuple(t.id for t in line), service_seconds(session, queue.id, now),
-                         open_counters(session, queue))
+        return LineState(calling_order(session, queue.id, day, now, policy),
+                         service_seconds(session, queue.id, now), open_counters(session, queue))
     if version is None:
         return read()
     return remembered("line-states", (queue.id, day, version,

@@ -8,10 +8,10 @@ their content after the privacy purge, notify.operations.purge) and the seat off
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import String, case, cast, exists, func, select
+from sqlalchemy import case, exists, func, select
 
 from ..booking.models import Appointment, AppointmentStatus, OfferStatus, SeatOffer, Slot
-from ..booking.notices import REMINDER
+from ..booking.notices import REMINDER, about_appointment
 from ..catalogue.models import Offering
 from ..clock import utc, zone
 from ..notify.models import Message, MessageStatus
@@ -49,17 +49,13 @@ class ReminderFigures:
         return bool(self.bookings or any(self.offers.values()))
 
 
-def _about():
-    return "appointment:" + cast(Appointment.id, String)
-
-
 def reminder_figures(session, mpp, start, end, now):
     """The figures of the bookings of `mpp` whose slot falls on [start, end] (local days)."""
     tz = zone(mpp)
     first = utc(datetime.combine(start, time(0), tz))
     after = utc(datetime.combine(end + timedelta(days=1), time(0), tz))
     in_period = (Offering.mpp_id == mpp.id, Slot.starts_at >= first, Slot.starts_at < after)
-    sent = (Message.about == _about(), Message.kind == REMINDER,
+    sent = (Message.about == about_appointment(), Message.kind == REMINDER,
             Message.status == MessageStatus.SENT)
     columns = (exists().where(*sent).label("reminded"), Appointment.status,
                Appointment.cancelled_via,
@@ -84,7 +80,7 @@ def reminder_figures(session, mpp, start, end, now):
                 attendance.missed += count
     figures.reminders_sent = session.scalar(
         select(func.count()).select_from(Message)
-        .join(Appointment, Message.about == _about()).join(Appointment.slot)
+        .join(Appointment, Message.about == about_appointment()).join(Appointment.slot)
         .join(Appointment.offering)
         .where(*in_period, Message.kind == REMINDER, Message.status == MessageStatus.SENT))
     figures.offers = {status.value if hasattr(status, "value") else status: count
