@@ -4,7 +4,8 @@ Clients book one day of one service (Disdukcapil KK at MPP Kota Kediri, made lar
 POST /api/v1/appointments until every seat is taken, then the database is checked for
 oversold seats. Times are measured, not asserted:
 
-    .venv/bin/python -m bench.booking [--clients 16] [--seats 10] [--only sqlite|postgresql]
+    .venv/bin/python -m bench.booking [--clients 16] [--seats 10] [--workers 4]
+                                      [--only sqlite|postgresql]
 """
 import argparse
 import http.client
@@ -178,7 +179,7 @@ def bench_database(label, url, args, env):
     starts, seats = prepare(url, args.seats)
     server = Gunicorn("mpp_digital:create_app()", {
         **env, "MPP_DATABASE_URL": url, "MPP_SECRET_KEY": "bench", "MPP_NIK_HMAC_KEY": "bench",
-        "MPP_RATELIMIT_ENABLED": "false"})
+        "MPP_RATELIMIT_ENABLED": "false"}, args.workers)
     try:
         elapsed, latencies, statuses = run_clients(server.port, starts, args.clients,
                                                    seats * 3)
@@ -193,9 +194,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seats", type=int, default=10, help="seats per 10-minute slot")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
-    print(f"gunicorn -w 4, {args.clients} concurrent clients, all on 127.0.0.1; "
+    print(f"gunicorn -w {args.workers}, {args.clients} concurrent clients, all on 127.0.0.1; "
           "rate limits off; booked/s counts 201s, req/s every answer (409 = full)\n")
     print(f"| {'server':<38} | booked/s |   req/s | p50 ms  | p95 ms  | booked | errors | "
           f"oversold |")

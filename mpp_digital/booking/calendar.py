@@ -1,7 +1,8 @@
 """A booking, or a visit's steps, as .ics events in the MPP's own time zone."""
 from datetime import timezone
+from functools import lru_cache
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from ..clock import to_local
 
@@ -24,8 +25,17 @@ def _calendar(events):
     calendar.add("version", "2.0")
     for event in events:
         calendar.add_component(event)
-    calendar.add_missing_timezones()
+    for tzid in sorted(calendar.get_missing_tzids()):
+        calendar.subcomponents.insert(0, _vtimezone(tzid))
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=None)
+def _vtimezone(tzid):
+    """The VTIMEZONE of a zone, computed once per process: icalendar derives it by stepping
+    through decades of offsets (60 ms, more than the rest of a booking), and the halls' few
+    zones never change while a process runs. Shared read-only by every calendar."""
+    return Timezone.from_tzid(tzid)
 
 
 def appointment_ics(appointment):

@@ -15,7 +15,7 @@ from sqlalchemy import String, cast
 
 from ..clock import to_local, utc
 from ..notify import operations as outbox
-from ..notify.compose import send
+from ..notify.compose import channels_for, send
 from .calendar import appointment_ics
 from .links import token_for, waitlist_token
 from .models import Appointment
@@ -44,13 +44,17 @@ def reminder_times(appointment, now):
 
 def _enqueue(session, appointment, kind, template, now, due_at=None, reason=None,
              calendar=False, expires_at=None, release_at=None):
+    channels = channels_for(appointment.email, appointment.phone_channel)
+    if not channels:
+        return []                    # nothing to render for a citizen the hall cannot reach
     mpp = appointment.offering.mpp
     return send(
         session, email=appointment.email, phone=appointment.phone,
         phone_channel=appointment.phone_channel, language=appointment.language,
         template=template,
         kind=kind, about=_about(appointment), now=now, due_at=due_at, expires_at=expires_at,
-        attachment=appointment_ics(appointment).decode() if calendar else None,
+        attachment=(appointment_ics(appointment).decode()
+                    if calendar and "email" in channels else None),
         appointment=appointment, mpp=mpp, service=appointment.service, reason=reason,
         release_at=release_at,
         starts_at=to_local(mpp, appointment.slot.starts_at),
