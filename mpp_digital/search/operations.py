@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 from whoosh.highlight import HtmlFormatter, WholeFragmenter, highlight
 from whoosh.scoring import BM25F
 
@@ -142,7 +143,8 @@ def _suggest(searcher, text):
 def _load_services(ids):
     if not ids:
         return {}
-    rows = db.session.scalars(select(Service).where(Service.id.in_(ids))).all()
+    rows = db.session.scalars(select(Service).where(Service.id.in_(ids))
+                              .options(joinedload(Service.agency))).all()
     return {s.id: s for s in rows}
 
 

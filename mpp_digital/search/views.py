@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..catalogue import operations as catalogue
 from ..catalogue import versioning
 from ..catalogue.caching import personal
-from ..extensions import begin_write, cache, db
+from ..extensions import begin_write, cache, db, remembered
 from . import get_index
 from . import operations as ops
 from . import thesaurus
@@ -62,7 +62,8 @@ def _render():
     """(the page, the top hit's service id or None); only a page with hits is kept (the
     "most searched" list shown without hits moves with every count)."""
     form = SearchForm(request.args)
-    form.set_choices(catalogue.list_provinces_only(db.session), catalogue.list_agencies(db.session))
+    version = versioning.current(db.session)
+    form.set_choices(*remembered("search-filters", version, _filters), version=version)
     mpp = catalogue.get_hall(db.session, form.mpp.data) if form.mpp.data else None
     outcome = None
     if "q" in request.args and form.validate():
@@ -73,6 +74,13 @@ def _render():
     page = render_template("search/results.html", form=form, mpp=mpp, outcome=outcome,
                            counts=counts, popular=popular)
     return page, outcome.hits[0].service.id if outcome and outcome.hits else None
+
+
+def _filters():
+    """The filters' provinces and agencies as (value, label) pairs, read once per catalogue
+    version."""
+    return ([(p.code, p.name) for p in catalogue.list_provinces_only(db.session)],
+            [(a.slug, a.short_name) for a in catalogue.list_agencies(db.session)])
 
 
 def _count(text, service_id):

@@ -72,3 +72,24 @@ def test_a_kept_page_still_counts_the_search(app, client, index, monkeypatch):
     with app.app_context():
         paspor = db.session.scalar(select(Service.id).where(Service.slug == "paspor-biasa"))
     assert counted == [("paspor", paspor)] * 2      # (each client once a day: views._count)
+
+
+def test_the_filters_follow_the_catalogue(app, client, index):
+    """The filters' agencies are read and their selects rendered once per catalogue version
+    (and language): a new agency is listed on the next search, in either language."""
+    from mpp_digital.catalogue.models import Agency
+
+    def agencies():
+        page = client.get("/cari", query_string={"q": "zzqxv"}).get_data(as_text=True)
+        select = page[page.index('id="agency"'):]
+        return select[:select.index("</select>")]
+    before = agencies()
+    assert "Ditjen Contoh" not in before
+    with app.app_context():
+        db.session.add(Agency(slug="ditjen-contoh", name="Direktorat Jenderal Contoh",
+                              short_name="Ditjen Contoh"))
+        db.session.commit()
+    assert 'value="ditjen-contoh">Ditjen Contoh</option>' in agencies()
+    client.get("/bahasa/en")
+    english = agencies()
+    assert "Ditjen Contoh" in english and ">All</option>" in english
