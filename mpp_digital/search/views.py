@@ -68,7 +68,8 @@ def _render():
     outcome = None
     if "q" in request.args and form.validate():
         outcome = ops.search(get_index(), db.session, _request_from(form), str(get_locale()))
-    counts = catalogue.offering_counts(db.session, [h.service.id for h in outcome.hits]) if outcome else {}
+    counts = (catalogue.offering_counts(db.session, [h.service.id for h in outcome.hits])
+              if outcome else {})
     popular = [] if outcome is None or outcome.hits else ops.most_searched(
         db.session, mpp.slug if mpp else None)
     page = render_template("search/results.html", form=form, mpp=mpp, outcome=outcome,
