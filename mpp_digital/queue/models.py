@@ -109,3 +109,4 @@ class TicketEvent(db.Model):
     queue_id: Mapped[int | None] = mapped_column(ForeignKey("queue.id"))   # transfer target
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
+    counter: Mapped[Counter | None] = relationship()     # where a call sent the citizen

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
+from num2words import num2words
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -467,19 +468,29 @@ def ticket_status(session, ticket, now, policy=Policy(), default_service=600, ve
             "wait_minutes": round(position * per_visit / max(1, state.counters) / 60)}
 
 
+def spoken_call(letter, number, counter):
+    """What the board says for a call, in Indonesian whatever the screen's language (the
+    hall's voice): "Nomor antrean A lima, silakan ke loket satu"."""
+    return (f"Nomor antrean {letter} {num2words(number, lang='id')}, "
+            f"silakan ke loket {num2words(counter, lang='id')}")
+
+
 def board(session, mpp_id, day, latest=6):
-    """The display: the tickets called now, newest first, and how many wait per queue."""
-    called = session.scalars(
-        select(Ticket).join(Ticket.queue).where(
-            Queue.mpp_id == mpp_id, Ticket.day == day,
-            Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]))
-        .options(selectinload(Ticket.issued_queue), selectinload(Ticket.counter))).all()
-    last_call = dict(session.execute(
-        select(TicketEvent.ticket_id, func.max(TicketEvent.id))
-        .where(TicketEvent.ticket_id.in_([t.id for t in called]),
+    """The display: the last `latest` tickets called today, newest call first, each with the
+    counter it was called to (whether it is still being served or not: the number stays on
+    the screen for whoever just missed it), and how many wait per queue."""
+    last_call = func.max(TicketEvent.id).label("call")
+    recent = session.execute(
+        select(TicketEvent.ticket_id, last_call).join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .join(Queue, Queue.id == Ticket.queue_id)
+        .where(Queue.mpp_id == mpp_id, Ticket.day == day,
                TicketEvent.kind.in_([EventKind.CALLED, EventKind.RECALLED]))
-        .group_by(TicketEvent.ticket_id)).all()) if called else {}
-    called.sort(key=lambda t: last_call.get(t.id, 0), reverse=True)
+        .group_by(TicketEvent.ticket_id).order_by(last_call.desc()).limit(latest)).all()
+    calls = {event.id: event for event in session.scalars(
+        select(TicketEvent).where(TicketEvent.id.in_([call for _, call in recent]))
+        .options(selectinload(TicketEvent.counter), selectinload(TicketEvent.ticket)
+                 .selectinload(Ticket.issued_queue)))} if recent else {}
+    called = [calls[call] for _, call in recent]
     counts = dict(session.execute(
         select(Ticket.queue_id, func.count(Ticket.id)).join(Ticket.queue)
         .where(Queue.mpp_id == mpp_id, Ticket.day == day,
@@ -487,8 +498,10 @@ def board(session, mpp_id, day, latest=6):
     queues = session.scalars(select(Queue).where(Queue.mpp_id == mpp_id)
                              .order_by(Queue.letter)).all()
     return {
-        "called": [{"ticket": t.display, "counter": t.counter.number,
-                    "call": last_call.get(t.id, 0)} for t in called[:latest]],
+        "called": [{"ticket": e.ticket.display, "counter": e.counter.number, "call": e.id,
+                    "say": spoken_call(e.ticket.issued_queue.letter, e.ticket.number,
+                                       e.counter.number)}
+                   for e in called],
         "waiting": [{"queue": q.letter, "name": q.name, "count": counts.get(q.id, 0)}
                     for q in queues],
     }

@@ -75,7 +75,7 @@ def test_a_clerk_serves_three_tickets_while_the_board_follows(browser, live_serv
     for n in range(1, 4):
         desk.get_by_role("button", name="Panggil berikutnya").click()
         called = desk.locator(".current .ticket-no").inner_text()
-        board.locator("#calls li.newest").filter(has_text=called).wait_for(timeout=8000)
+        board.locator("#now .ticket-no").filter(has_text=called).wait_for(timeout=8000)
         if n == 3:
             citizen.goto(live_server + status_urls[2])
             assert f"Dipanggil ke loket {number}" in citizen.locator(".status-box").inner_text()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from mpp_digital.accounts.models import Role
 from mpp_digital.catalogue.models import Counter, Mpp
 from mpp_digital.extensions import db
+from num2words import num2words
 from mpp_digital.queue.models import Ticket, TicketStatus
 
 from ..factories import NOW, csrf_token, enrol_kiosk, login, queue, staff, take_ticket
@@ -68,8 +69,9 @@ def test_a_clerk_calls_the_ticket_and_the_citizen_sees_it(app, client):
     assert "A-001" in page and "Mulai layani" in page
     assert f"Dipanggil ke loket {number}" in client.get(status_url).get_data(as_text=True)
     board = client.get("/mpp/kota-kediri/layar.json")
-    assert board.get_json()["called"][0] == {"ticket": "A-001", "counter": number,
-                                             "call": board.get_json()["called"][0]["call"]}
+    assert board.get_json()["called"][0] == {
+        "ticket": "A-001", "counter": number, "call": board.get_json()["called"][0]["call"],
+        "say": f"Nomor antrean A satu, silakan ke loket {num2words(number, lang='id')}"}
     again = client.get("/mpp/kota-kediri/layar.json",
                        headers={"If-None-Match": board.headers["ETag"]})
     assert again.status_code == 304
@@ -80,6 +82,7 @@ def test_a_clerk_calls_the_ticket_and_the_citizen_sees_it(app, client):
                       headers={"If-None-Match": board.headers["ETag"]}).status_code == 200
     html_board = client.get("/mpp/kota-kediri/layar").get_data(as_text=True)
     assert 'aria-live="polite"' in html_board and "board.js" in html_board
+    assert "Belum ada panggilan." in html_board          # served: nobody is called now
 
 
 def test_an_empty_queue_or_a_refusal_is_told_not_crashed(app, client):
@@ -191,3 +194,13 @@ def test_garbage_at_the_kiosk_never_breaks_it(client, data):
         enrol_kiosk(client)                   # an enrolled kiosk: the form is really read
     for path in ("/mpp/kota-kediri/kiosk/ambil", "/mpp/kota-kediri/kiosk/check-in"):
         assert client.post(path, data=data).status_code < 500
+
+
+@pytest.mark.parametrize("letter, number, counter, said", [
+    ("A", 5, 1, "Nomor antrean A lima, silakan ke loket satu"),
+    ("B", 12, 10, "Nomor antrean B dua belas, silakan ke loket sepuluh"),
+    ("C", 118, 21, "Nomor antrean C seratus delapan belas, silakan ke loket dua puluh satu"),
+])
+def test_the_board_says_a_call_in_indonesian_words(letter, number, counter, said):
+    from mpp_digital.queue.operations import spoken_call
+    assert spoken_call(letter, number, counter) == said
