@@ -77,6 +77,7 @@ SEARCH_COUNTS_PER_CLIENT = "20 per day"
 
 # Queues: recalls before a no-show, the booking check-in window (minutes).
 QUEUE_MAX_RECALLS = 3
+QUEUE_UNDO_SECONDS = 60          # how long a clerk may undo their last action
 CHECK_IN_BEFORE_MINUTES = 30
 CHECK_IN_AFTER_MINUTES = 10
 PRIORITY_BOOST_MINUTES = 30

@@ -74,7 +74,7 @@ def take_ticket(client, slug="kota-kediri", letter="A", priority=False):
         queue_id = queue(slug, letter).id
     data = {"t-queue": str(queue_id)}
     if priority:
-        data["t-priority"] = "y"
+        data["t-priority"] = "lansia"
     return client.post(f"/mpp/{slug}/kiosk/ambil", data=data)
 
 

@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, TelField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TelField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..booking.forms import PHONE_LABELS, LookupForm
 from ..booking.phone import PhoneInvalid, parse_phone
 from ..notify.compose import phone_choices
+from .models import PRIORITY_REASONS
 from ..validation import AsciiDigits
 
 
@@ -13,8 +14,10 @@ class KioskTicketForm(FlaskForm):
     queue = RadioField(_l("Layanan yang Anda perlukan"),
                        validators=[InputRequired(_l("Pilih salah satu layanan."))],
                        validate_choice=True)
-    priority = BooleanField(_l("Prioritas: lansia, penyandang disabilitas, ibu hamil, atau "
-                               "membawa anak kecil"))
+    priority = RadioField(_l("Didahulukan?"),
+                          choices=[SelectChoice("", _l("Tidak"))] + [
+                              SelectChoice(key, label) for key, label in PRIORITY_REASONS.items()],
+                          default="", validate_choice=True)
     # Asked only where the site can send to phones (offer_phone_channels).
     phone = TelField(_l("Nomor ponsel (boleh dikosongkan)"),
                      description=_l("Kami kabari saat 3 orang lagi sebelum giliran Anda dan "
@@ -57,6 +60,13 @@ class CallForm(FlaskForm):
     ticket = HiddenField(validators=[InputRequired(), AsciiDigits(_l("Tiket tidak dikenal."))])
 
 
+def _stripped(text):
+    return " ".join(text.split()) if text else text
+
+
 class TransferForm(FlaskForm):
-    """The line to send the current ticket to: one of the hall's queues (set by the view)."""
+    """The line to send the current ticket to (one of the hall's queues, set by the view),
+    and a note for the clerk who calls the citizen next."""
     queue = SelectField(_l("Alihkan ke antrean"), validators=[InputRequired()])
+    note = StringField(_l("Catatan untuk petugas berikutnya (boleh kosong)"),
+                       validators=[Optional(), Length(max=200)], filters=[_stripped])

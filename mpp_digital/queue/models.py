@@ -2,6 +2,7 @@
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,6 +26,15 @@ class EventKind(enum.StrEnum):
     FINISHED = "finished"
     NO_SHOW = "no_show"
     TRANSFERRED = "transferred"
+
+
+# Why a visitor goes ahead (chosen at the kiosk), shown to the clerk.
+PRIORITY_REASONS = {
+    "lansia": _l("Lansia"),
+    "disabilitas": _l("Penyandang disabilitas"),
+    "hamil": _l("Ibu hamil"),
+    "anak": _l("Membawa balita"),
+}
 
 
 class TicketNumber(db.Model):
@@ -56,6 +66,7 @@ class Ticket(db.Model):
     status: Mapped[TicketStatus] = mapped_column(enum_column(TicketStatus, "ticket_status"),
                                                  default=TicketStatus.WAITING)
     priority: Mapped[bool] = mapped_column(default=False)   # lansia, disabilitas, hamil, anak
+    priority_reason: Mapped[str | None] = mapped_column(String(16))   # PRIORITY_REASONS
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"),
                                                        unique=True)
     due_at: Mapped[datetime | None]       # the booked slot's start (UTC), for checked-in visits
@@ -75,6 +86,7 @@ class Ticket(db.Model):
     issued_queue: Mapped[Queue] = relationship(foreign_keys=[issued_queue_id])
     queue: Mapped[Queue] = relationship(foreign_keys=[queue_id])
     counter: Mapped[Counter | None] = relationship()
+    appointment: Mapped["Appointment | None"] = relationship("Appointment")  # noqa: F821
     events: Mapped[list["TicketEvent"]] = relationship(back_populates="ticket",
                                                        order_by="TicketEvent.id")
 
@@ -107,6 +119,8 @@ class TicketEvent(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
     queue_id: Mapped[int | None] = mapped_column(ForeignKey("queue.id"))   # transfer target
+    note: Mapped[str | None] = mapped_column(String(200))   # a transfer's, for the next clerk
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
     counter: Mapped[Counter | None] = relationship()     # where a call sent the citizen
+    target: Mapped[Queue | None] = relationship(foreign_keys=[queue_id])

@@ -35,10 +35,11 @@ class CheckInRefused(DomainError):
     status = 409
 
 
-def _event(session, ticket, kind, now, user=None, counter=None, queue_id=None):
+def _event(session, ticket, kind, now, user=None, counter=None, queue_id=None, note=None):
     session.add(TicketEvent(ticket_id=ticket.id, kind=kind, at=utc(now),
                             user_id=user.id if user else None,
-                            counter_id=counter.id if counter else None, queue_id=queue_id))
+                            counter_id=counter.id if counter else None, queue_id=queue_id,
+                            note=note))
     bump_hall(session, queue_id=ticket.queue_id)
 
 
@@ -91,11 +92,15 @@ def next_number(session, queue_id, day):
     return session.execute(statement).scalar_one()
 
 
-def issue_ticket(session, queue, now, priority=False, appointment=None, due_at=None):
-    """A ticket in `queue` for today (the MPP's day)."""
+def issue_ticket(session, queue, now, priority=False, appointment=None, due_at=None,
+                 priority_reason=None):
+    """A ticket in `queue` for today (the MPP's day); a `priority_reason` (PRIORITY_REASONS)
+    gives priority and tells the clerk why."""
     day = local_day(queue.mpp, now)
     ticket = Ticket(issued_queue_id=queue.id, queue_id=queue.id, day=day,
-                    number=next_number(session, queue.id, day), priority=priority,
+                    number=next_number(session, queue.id, day),
+                    priority=priority or priority_reason is not None,
+                    priority_reason=priority_reason,
                     appointment_id=appointment.id if appointment else None, due_at=due_at,
                     arrived_at=utc(now), token=secrets.token_urlsafe(18))
     session.add(ticket)
@@ -374,15 +379,136 @@ def mark_no_show(session, ticket, counter, user, now):
     return ticket
 
 
-def transfer(session, ticket, counter, target, user, now):
-    """Send the visitor to another queue of the same MPP, keeping their arrival time."""
+def transfer(session, ticket, counter, target, user, now, note=None):
+    """Send the visitor to another queue of the same MPP, keeping their arrival time; the
+    `note` is shown to the clerk who calls them next."""
     if target.mpp_id != counter.mpp_id or target.id == ticket.queue_id:
         raise QueueRefused(_l("Pilih antrean lain di MPP ini."))
     _move(session, ticket, counter, [TicketStatus.CALLED, TicketStatus.SERVING],
           {"status": TicketStatus.WAITING, "queue_id": target.id, "counter_id": None,
            "recalls": 0})
-    _event(session, ticket, EventKind.TRANSFERRED, now, user, counter, queue_id=target.id)
+    _event(session, ticket, EventKind.TRANSFERRED, now, user, counter, queue_id=target.id,
+           note=note or None)
     _staff(session, user, now, "ticket.transfer", ticket, counter, {"to_queue": target.letter})
+
+
+# --- what the clerk sees of a ticket ------------------------------------------------------
+
+def transfers(session, ticket_ids):
+    """{ticket id: [its TRANSFERRED events, oldest first]} with the counter each came from
+    and the line it went to: the console shows them with their notes."""
+    found = {}
+    if not ticket_ids:
+        return found
+    for event in session.scalars(
+            select(TicketEvent).where(TicketEvent.ticket_id.in_(ticket_ids),
+                                      TicketEvent.kind == EventKind.TRANSFERRED)
+            .order_by(TicketEvent.id)
+            .options(selectinload(TicketEvent.counter), selectinload(TicketEvent.target))):
+        found.setdefault(event.ticket_id, []).append(event)
+    return found
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What the clerk needs to know of the ticket at the counter."""
+    service: str | None          # a booking's service
+    name: str | None             # a booking's name
+    waited: timedelta            # from arrival (kept across transfers) to the last call
+    called_at: object            # naive UTC datetime of the last call or recall
+
+
+def brief(session, ticket):
+    appointment = session.scalar(
+        select(Appointment).where(Appointment.id == ticket.appointment_id)
+        .options(joinedload(Appointment.service))) if ticket.appointment_id else None
+    called = session.scalar(select(func.max(TicketEvent.at)).where(
+        TicketEvent.ticket_id == ticket.id,
+        TicketEvent.kind.in_([EventKind.CALLED, EventKind.RECALLED])))
+    first_call = session.scalar(select(TicketEvent.at).where(
+        TicketEvent.ticket_id == ticket.id, TicketEvent.kind == EventKind.CALLED)
+        .order_by(TicketEvent.id.desc()).limit(1)) or called or ticket.arrived_at
+    return Brief(service=appointment.service.name if appointment else None,
+                 name=appointment.name if appointment else None,
+                 waited=max(first_call - ticket.arrived_at, timedelta(0)),
+                 called_at=called or first_call)
+
+
+# --- undo: a clerk's last action, for a short time ----------------------------------------
+
+UNDOABLE = {EventKind.CALLED, EventKind.STARTED, EventKind.FINISHED, EventKind.NO_SHOW,
+            EventKind.TRANSFERRED}
+
+
+def undoable(session, counter, user, now, window):
+    """The last event this clerk made at this counter, if it may still be undone: within
+    `window` (a timedelta), of a kind UNDOABLE, and still the ticket's last event (nobody has
+    acted on the ticket since, at this counter or another)."""
+    event = session.scalar(select(TicketEvent).where(TicketEvent.counter_id == counter.id)
+                           .order_by(TicketEvent.id.desc()).limit(1)
+                           .options(joinedload(TicketEvent.ticket)))
+    if (event is None or event.user_id != user.id or event.kind not in UNDOABLE
+            or event.at < utc(now) - window):
+        return None
+    last = session.scalar(select(func.max(TicketEvent.id))
+                          .where(TicketEvent.ticket_id == event.ticket_id))
+    return event if last == event.id else None
+
+
+def _state_before(session, event):
+    """(status, queue id) of the ticket just before `event`."""
+    ticket = event.ticket
+    if event.kind == EventKind.CALLED:
+        return TicketStatus.WAITING, ticket.queue_id
+    if event.kind == EventKind.STARTED:
+        return TicketStatus.CALLED, ticket.queue_id
+    started = session.scalar(select(func.count(TicketEvent.id)).where(
+        TicketEvent.ticket_id == ticket.id, TicketEvent.kind == EventKind.STARTED,
+        TicketEvent.id > select(func.max(TicketEvent.id)).where(
+            TicketEvent.ticket_id == ticket.id, TicketEvent.kind == EventKind.CALLED,
+            TicketEvent.id < event.id).scalar_subquery()))
+    status = TicketStatus.SERVING if started else TicketStatus.CALLED
+    if event.kind != EventKind.TRANSFERRED:
+        return status, ticket.queue_id
+    earlier = session.scalar(select(TicketEvent.queue_id).where(
+        TicketEvent.ticket_id == ticket.id, TicketEvent.kind == EventKind.TRANSFERRED,
+        TicketEvent.id < event.id).order_by(TicketEvent.id.desc()).limit(1))
+    return status, earlier or ticket.issued_queue_id
+
+
+def undo(session, counter, user, now, window):
+    """Undo the clerk's last action at this counter (undoable()): the ticket goes back to
+    where it was, the event is deleted (the figures count what really happened) and the undo
+    is audited with what it undid. Refused once the window has passed or anyone has acted
+    on the ticket since."""
+    event = undoable(session, counter, user, now, window)
+    if event is None:
+        raise QueueRefused(_l("Tidak ada tindakan yang masih bisa diurungkan."))
+    ticket = event.ticket
+    status, queue_id = _state_before(session, event)
+    if event.kind == EventKind.CALLED:
+        values = {"status": status, "counter_id": None}
+    else:
+        values = {"status": status, "counter_id": counter.id, "queue_id": queue_id}
+    if status != TicketStatus.WAITING:                   # back at the counter: is it free?
+        busy = current_ticket(session, counter)
+        if busy is not None and busy.id != ticket.id:
+            raise QueueRefused(_l("Selesaikan tiket %(ticket)s dulu.", ticket=busy.display))
+    now_status = {EventKind.CALLED: TicketStatus.CALLED, EventKind.STARTED: TicketStatus.SERVING,
+                  EventKind.FINISHED: TicketStatus.DONE, EventKind.NO_SHOW: TicketStatus.NO_SHOW,
+                  EventKind.TRANSFERRED: TicketStatus.WAITING}[event.kind]
+    moved = session.execute(
+        update(Ticket).where(Ticket.id == ticket.id, Ticket.status == now_status)
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    if moved != 1:
+        raise QueueRefused(_l("Tidak ada tindakan yang masih bisa diurungkan."))
+    kind = event.kind
+    session.delete(event)
+    session.flush()
+    session.refresh(ticket)
+    bump_hall(session, queue_id=ticket.queue_id)
+    _staff(session, user, now, "ticket.undo", ticket, counter, {"undone": kind.value})
+    return ticket, kind
 
 
 def set_counter_open(session, counter, is_open, user, now):

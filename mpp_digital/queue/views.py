@@ -26,7 +26,7 @@ from . import notices
 from . import operations as ops
 from ..forms import ConfirmForm
 from .forms import CallForm, CheckInForm, KioskTicketForm, TransferForm
-from .models import Ticket
+from .models import PRIORITY_REASONS, EventKind, Ticket
 from .ordering import Policy
 
 bp = Blueprint("queue", __name__)
@@ -130,7 +130,7 @@ def take_ticket(slug):
     if not catalogue.hall_day(db.session, mpp, now, str(get_locale())).open_now:
         return _kiosk(mpp, form, refusal=_closed_message(mpp, now), status=409)
     queue = db.session.get(Queue, parse_id(form.queue.data))
-    ticket = ops.issue_ticket(db.session, queue, now, priority=form.priority.data)
+    ticket = ops.issue_ticket(db.session, queue, now, priority_reason=form.priority.data or None)
     if form.parsed_phone:
         ticket.phone, ticket.phone_channel = form.parsed_phone, form.phone_channel.data
         ticket.language = str(get_locale())
@@ -263,22 +263,62 @@ def staff_home():
 def console(counter_id):
     counter = _counter(counter_id)
     now = clock.now()
+    state = _console_state(counter, now)
+    confirm = request.args.get("konfirmasi") == "tidak-hadir" and state["current"] is not None \
+        and state["current"].status.value == "called"
+    return render_template("queue/console.html", **state, form=ConfirmForm(),
+                           transfer=_transfer_form(counter, state["current"]),
+                           confirm_no_show=confirm)
+
+
+@bp.get("/staf/loket/<int:counter_id>/antrean")
+@login_required
+def console_line(counter_id):
+    """The console's waiting line, polled by console.js: 304 after one indexed read while
+    the hall's queues are unchanged (and the minute, for the waiting times, is the same)."""
+    counter = _counter(counter_id)
+    hall = ops.hall_version(db.session, counter.mpp.slug)
+    now = clock.now()
+    etag = f"c{counter.id}-{hall.version}-{get_locale()}-{int(now.timestamp() // 60)}"
+    return _revalidated(etag, "no-store", lambda: make_response(render_template(
+        "queue/_line.html", **_console_state(counter, now), form=ConfirmForm())))
+
+
+def _console_state(counter, now):
+    """What the console shows: the ticket at the counter with what the clerk needs to know
+    (booking, priority, waiting time, transfers and their notes), the line in calling
+    order, and the last action if it may still be undone."""
     line = ops.in_order(ops.waiting(db.session, [q.id for q in counter.queues],
                                     clock.local_day(counter.mpp, now)), now, _policy())
-    return render_template("queue/console.html", counter=counter, mpp=counter.mpp,
-                           current=ops.current_ticket(db.session, counter), line=line,
-                           form=ConfirmForm(), transfer=_transfer_form(counter))
+    current = ops.current_ticket(db.session, counter)
+    window = timedelta(seconds=current_app.config["QUEUE_UNDO_SECONDS"])
+    return {"counter": counter, "mpp": counter.mpp, "current": current, "line": line,
+            "moves": ops.transfers(db.session, [t.id for t in line]
+                                   + ([current.id] if current else [])),
+            "brief": ops.brief(db.session, current) if current else None,
+            "undo": ops.undoable(db.session, counter, current_user, now, window),
+            "now_utc": clock.utc(now), "reasons": PRIORITY_REASONS, "undo_labels": UNDONE,
+            "local_time": lambda naive: clock.to_local(counter.mpp, naive).time()}
 
 
-def _transfer_form(counter):
+def _transfer_form(counter, current=None):
+    """The hall's other lines, the first of them chosen (a transfer goes elsewhere)."""
     form = TransferForm()
     form.queue.choices = [SelectChoice(str(q.id), f"{q.letter} · {q.name}")
                           for q in counter.mpp.queues]
+    if current is not None and not form.is_submitted():
+        others = [q for q in counter.mpp.queues if q.id != current.queue_id]
+        if others:
+            form.queue.data = str(others[0].id)
     return form
 
 
+UNDONE = {EventKind.CALLED: _l("panggilan"), EventKind.STARTED: _l("mulai layani"),
+          EventKind.FINISHED: _l("selesai"), EventKind.NO_SHOW: _l("tidak hadir"),
+          EventKind.TRANSFERRED: _l("pengalihan")}
+
 ACTIONS = {"buka", "jeda", "berikutnya", "panggil", "ulang", "mulai", "selesai",
-           "tidak-hadir", "alihkan"}
+           "tidak-hadir", "alihkan", "urungkan"}
 
 
 @bp.post("/staf/loket/<int:counter_id>/<action>")
@@ -318,6 +358,11 @@ def _do(action, counter, now):
             abort(404)
         ops.call_ticket(db.session, ticket, counter, user, now)
         return notices.called(db.session, ticket, counter, now, _policy())
+    if action == "urungkan":
+        ticket, kind = ops.undo(db.session, counter, user, now, timedelta(
+            seconds=current_app.config["QUEUE_UNDO_SECONDS"]))
+        flash(_l("Diurungkan: %(what)s %(ticket)s.", what=UNDONE[kind], ticket=ticket.display))
+        return None
     ticket = ops.current_ticket(db.session, counter)
     if ticket is None:
         raise ops.QueueRefused(_l("Belum ada tiket di loket ini."))
@@ -337,4 +382,4 @@ def _do(action, counter, now):
     if not form.validate():
         raise ops.QueueRefused(_l("Pilih antrean tujuan dari daftar."))
     target = db.session.get(Queue, int(form.queue.data))
-    return ops.transfer(db.session, ticket, counter, target, user, now)
+    return ops.transfer(db.session, ticket, counter, target, user, now, form.note.data)

@@ -54,7 +54,7 @@ def _appointments(app):
 # --- 1. remote kiosk flooding ----------------------------------------------------------------
 
 def test_item01_kiosk_flooding_from_home_gets_no_ticket(strict_app):
-    """40 POSTs with priority=y and one CSRF token from the kiosk page, from any browser."""
+    """40 POSTs with priority (lansia) and one CSRF token from the kiosk page, from any browser."""
     strict_app.config["CLOCK"] = NOW
     client = strict_app.test_client()
     page = client.get("/mpp/kabupaten-bantul/kiosk").get_data(as_text=True)
@@ -62,7 +62,7 @@ def test_item01_kiosk_flooding_from_home_gets_no_ticket(strict_app):
     with strict_app.app_context():
         queue_id = queue("kabupaten-bantul", "A").id
     answers = {client.post("/mpp/kabupaten-bantul/kiosk/ambil",
-                           data={"t-queue": str(queue_id), "t-priority": "y",
+                           data={"t-queue": str(queue_id), "t-priority": "lansia",
                                  "csrf_token": _any_csrf(page)}).status_code
                for _ in range(40)}
     assert answers == {403} and _tickets(strict_app) == 0
