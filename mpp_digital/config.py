@@ -71,6 +71,7 @@ KIOSK_DEVICE_RATE_LIMIT = "20 per minute;400 per hour"
 KIOSK_HALL_RATE_LIMIT = "60 per minute;1500 per hour"
 CHECK_IN_RATE_LIMIT = "5 per minute;20 per hour"
 KIOSK_CHECK_IN_RATE_LIMIT = "30 per minute;600 per hour"
+KIOSK_RETURN_SECONDS = 15        # a kiosk's ticket screen goes back to the start after this
 
 # Search: how many different searches of one client a day count towards "most searched".
 SEARCH_COUNTS_PER_CLIENT = "20 per day"

@@ -315,6 +315,62 @@ def offering_hours(offering):
     return effective_hours(intervals(offering.mpp.hours), intervals(offering.hours))
 
 
+_ACRONYM = re.compile(r"(?<!\d )\b([A-Z][A-Z0-9]{1,7}(?:-[A-Za-z0-9]{1,4})?(?: [A-Z])?)(?![a-z])")
+_DOING = re.compile(r"^(Penerbitan|Pendaftaran|Perpanjangan|Penggantian|Pembayaran|Pengecekan|"
+                    r"Pencatatan|Legalisasi|Layanan|Perubahan|Bantuan|Aktivasi|Pasang baru)"
+                    r"( dan \w+)? ",
+                    re.IGNORECASE)
+
+
+def short_label(name):
+    """What people call a service, for the kiosk's buttons: its acronym in brackets ("Kartu
+    Keluarga (KK) baru" → "KK"), else its first acronym ("Perpanjangan SIM A" → "SIM A"), else
+    its name without the leading act ("Penerbitan Akta Kelahiran" → "Akta Kelahiran")."""
+    bracketed = re.search(r"\(([A-Z][A-Z0-9-]{1,9})\)", name)
+    if bracketed:
+        return bracketed[1]
+    acronym = _ACRONYM.search(name)
+    if acronym:
+        return acronym[1]
+    shorter = _DOING.sub("", name).split(" (")[0]
+    return shorter[:1].upper() + shorter[1:]
+
+
+@dataclass(frozen=True)
+class LineToday:
+    """A hall's line (queue) today, for the kiosk: what it serves and whether it is open."""
+    queue: object
+    services: list          # what people call the services it serves here (short_label)
+    open_now: bool
+    opens_at: object        # a later opening today (time), or None
+
+
+def lines_today(session, mpp, now, language):
+    """[LineToday] for each line of the hall, by letter: a line is open while any service it
+    serves is (each offering's own hours within the hall's); a line serving nothing follows
+    the hall."""
+    local = now.astimezone(ZoneInfo(mpp.timezone))
+    today, clock = local.date(), local.time().replace(tzinfo=None)
+    closures = closures_for(session, mpp, today, today)
+    holiday = public_holiday(today, language)
+    served = {}
+    for offering in mpp.offerings:
+        served.setdefault(offering.queue_id, []).append(offering)
+    hall = day_status(today, intervals(mpp.hours), closures, holiday).spans
+    lines = []
+    for queue in sorted(mpp.queues, key=lambda q: q.letter):
+        offerings = served.get(queue.id, [])
+        spans = sorted({span for o in offerings for span in day_status(
+            today, offering_hours(o), closures, holiday).spans}) if offerings else list(hall)
+        lines.append(LineToday(
+            queue=queue, services=list(dict.fromkeys(
+                short_label(o.service.name) for o in sorted(offerings,
+                                                            key=lambda o: o.service_id))),
+            open_now=any(o <= clock < c for o, c in spans),
+            opens_at=next((o for o, _ in spans if o > clock), None)))
+    return lines
+
+
 # --- what the back office changes -----------------------------------------------------------
 
 class CatalogueRefused(DomainError):

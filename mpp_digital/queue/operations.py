@@ -566,6 +566,14 @@ def calling_order(session, queue_id, day, now, policy=Policy()):
         .where(*_waiting_in([queue_id], day)))], utc(now), policy))
 
 
+def ahead_of(session, ticket, now, policy=Policy()):
+    """How many are called before this ticket now (0 once it is no longer waiting)."""
+    if ticket.status != TicketStatus.WAITING:
+        return 0
+    order_ = calling_order(session, ticket.queue_id, ticket.day, now, policy)
+    return order_.index(ticket.id) if ticket.id in order_ else 0
+
+
 def line_state(session, queue, day, now, policy=Policy(), version=None):
     """The line's state at `now`. Given the hall's queue version (bumped by every ticket event
     and every change of its lines and counters), it is computed once per process for that

@@ -45,10 +45,16 @@ def _policy():
 SESSION_TICKETS = "tiket_saya"     # tokens of the tickets this browser checked in (a few)
 
 
+def _is_kiosk(mpp):
+    """This browser is the hall's enrolled kiosk: its pages are the kiosk's (no menu, no way
+    out, big touch targets, back to the start by itself)."""
+    device = devices.current_device(db.session)
+    return device is not None and device.mpp_id == mpp.id and device.kind == DeviceKind.KIOSK
+
+
 def _may_issue(mpp):
     """This hall's enrolled kiosk, or a member of its staff, may issue tickets here."""
-    device = devices.current_device(db.session)
-    if device is not None and device.mpp_id == mpp.id and device.kind == DeviceKind.KIOSK:
+    if _is_kiosk(mpp):
         return True
     return current_user.is_authenticated and current_user.mpp_id == mpp.id
 
@@ -96,9 +102,26 @@ def _kiosk(mpp, form=None, check_in_form=None, refusal=None, check_in_refusal=No
     may_issue = _may_issue(mpp)
     if may_issue and form is None:
         form = _kiosk_form(mpp)
-    return render_template("queue/kiosk.html", mpp=mpp, form=form if may_issue else None,
-                           check_in=check_in_form or CheckInForm(prefix="c"), refusal=refusal,
-                           check_in_refusal=check_in_refusal), status
+    context = {"mpp": mpp, "form": form if may_issue else None,
+               "check_in": check_in_form or CheckInForm(prefix="c"), "refusal": refusal,
+               "check_in_refusal": check_in_refusal}
+    if not _is_kiosk(mpp):
+        return render_template("queue/kiosk.html", **context), status
+    now = clock.now()
+    words = " ".join(request.args.get("cari", "").split())[:60]
+    lines = catalogue.lines_today(db.session, mpp, now, str(get_locale()))
+    shown = [line for line in lines if _serves(line, words)] if words else lines
+    return render_template(
+        "queue/kiosk_device.html", **context, lines=shown, words=words,
+        hall_open=catalogue.hall_day(db.session, mpp, now, str(get_locale())).open_now,
+        closed=None if any(line.open_now for line in lines) else _closed_message(mpp, now),
+        zone=tz_abbr(mpp.timezone)), status
+
+
+def _serves(line, words):
+    """The line serves what the citizen typed: every word in its name or a service's name."""
+    text = " ".join([line.queue.name, *line.services]).casefold()
+    return all(word in text for word in words.casefold().split())
 
 
 def _closed_message(mpp, now):
@@ -108,6 +131,16 @@ def _closed_message(mpp, now):
     hours = ", ".join(f"{wall_clock(o)}–{wall_clock(c)}" for o, c in day.status.spans)
     return _l("MPP sedang tutup. Nomor antrean dapat diambil pada jam buka hari ini: "
               "%(hours)s %(zone)s.", hours=hours, zone=tz_abbr(mpp.timezone))
+
+
+def _line_closed(line, mpp):
+    """Why this line gives no number now, and when it will again today."""
+    name = f"{line.queue.letter} · {line.queue.name}"
+    if line.opens_at is not None:
+        return _l("Antrean %(line)s sedang tutup. Nomor diambil lagi mulai pukul %(time)s "
+                  "%(zone)s.", line=name, time=wall_clock(line.opens_at),
+                  zone=tz_abbr(mpp.timezone))
+    return _l("Antrean %(line)s sudah tutup hari ini.", line=name)
 
 
 @bp.get("/mpp/<slug>/kiosk")
@@ -130,6 +163,10 @@ def take_ticket(slug):
     if not catalogue.hall_day(db.session, mpp, now, str(get_locale())).open_now:
         return _kiosk(mpp, form, refusal=_closed_message(mpp, now), status=409)
     queue = db.session.get(Queue, parse_id(form.queue.data))
+    line = next(line for line in catalogue.lines_today(db.session, mpp, now, str(get_locale()))
+                if line.queue.id == queue.id)
+    if not line.open_now:
+        return _kiosk(mpp, form, refusal=_line_closed(line, mpp), status=409)
     ticket = ops.issue_ticket(db.session, queue, now, priority_reason=form.priority.data or None)
     if form.parsed_phone:
         ticket.phone, ticket.phone_channel = form.parsed_phone, form.phone_channel.data
@@ -170,8 +207,11 @@ def check_in(slug):
 @bp.get("/tiket/<token>/cetak")
 def ticket_print(token):
     ticket = ops.ticket_by_token(db.session, token)
-    return render_template("queue/ticket_print.html", ticket=ticket, mpp=ticket.queue.mpp,
-                           status_url=url_for(".ticket_status", token=token, _external=True))
+    mpp = ticket.queue.mpp
+    return render_template("queue/ticket_print.html", ticket=ticket, mpp=mpp,
+                           status_url=url_for(".ticket_status", token=token, _external=True),
+                           kiosk=_is_kiosk(mpp),
+                           ahead=ops.ahead_of(db.session, ticket, clock.now(), _policy()))
 
 
 # The ticket page and the board are polled (every 20 s by each waiting phone, every few seconds

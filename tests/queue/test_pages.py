@@ -32,12 +32,15 @@ def _take(client, slug="kota-kediri", letter="A", priority=False):
 def test_the_kiosk_gives_a_printable_ticket_with_a_status_qr(client):
     enrol_kiosk(client)
     page = client.get("/mpp/kota-kediri/kiosk").get_data(as_text=True)
-    assert "A · Disdukcapil" in page and 'name="t-priority"' in page
+    assert '<span class="line-letter">A</span> Disdukcapil' in page and 'name="t-priority"' in page
+    assert "KK, Akta Kelahiran, KIA, KTP" in page   # named by what people come for
     response = _take(client, priority=True)
     ticket_url = response.headers["Location"]
     assert re.fullmatch(r"/tiket/[\w-]+/cetak", ticket_url)
     printed = client.get(ticket_url).get_data(as_text=True)
     assert "A-001" in printed and "Prioritas" in printed and '<svg role="img"' in printed
+    assert "Anda berikutnya" in printed and "data-autoprint" in printed
+    assert 'http-equiv="refresh" content="15;url=/mpp/kota-kediri/kiosk"' in printed
     status = client.get(ticket_url.removesuffix("/cetak"))
     text = status.get_data(as_text=True)
     assert 'http-equiv="refresh" content="20"' in text and "urutan ke-1" in text

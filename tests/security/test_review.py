@@ -121,6 +121,7 @@ def test_item01_a_runaway_device_and_a_busy_hall_are_capped(strict_app):
 
 
 def test_item01_a_manager_enrols_a_kiosk_with_a_one_time_code_audited(app, login_as):
+    app.config["CLOCK"] = NOW                                     # the hall is open
     manager = login_as(Role.MPP_MANAGER, client=app.test_client())
     page = manager.post("/staf/kelola/mpp/kota-kediri/perangkat",
                         data={"name": "Kiosk pintu utama"}).get_data(as_text=True)
