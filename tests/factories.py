@@ -127,3 +127,21 @@ def login(client, email, password=PASSWORD):
     page = client.get("/staf/masuk").get_data(as_text=True)
     return client.post("/staf/masuk", data={"email": email, "password": password,
                                             "csrf_token": csrf_token(page)})
+
+
+def week(text, prefix="h"):
+    """The fields of the back office's week of hours (admin WeekHoursForm) for hours written as
+    "1-4 08:00-15:00; 5 08:00-11:30" (a day's second span after a break)."""
+    from mpp_digital.catalogue.schedule import parse_hours
+    fields = {}
+    for weekday in range(1, 8):
+        spans = [(i.opens_at, i.closes_at) for i in parse_hours(text) if i.weekday == weekday]
+        name = f"{prefix}-d{weekday}"
+        if not spans:
+            continue
+        fields.update({f"{name}-is_open": "y", f"{name}-opens": f"{spans[0][0]:%H:%M}",
+                       f"{name}-closes": f"{spans[-1][1]:%H:%M}"})
+        if len(spans) > 1:
+            fields.update({f"{name}-break_from": f"{spans[0][1]:%H:%M}",
+                           f"{name}-break_to": f"{spans[1][0]:%H:%M}"})
+    return fields

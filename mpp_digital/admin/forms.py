@@ -1,12 +1,14 @@
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, IntegerField, PasswordField,
-                     SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, EmailField, Form, FormField, IntegerField,
+                     PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField,
+                     TimeField)
 from wtforms.validators import (URL, DataRequired, Email, InputRequired, Length, NumberRange,
                                 Optional, Regexp, ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..catalogue.schedule import HoursSyntaxError, parse_hours
+from ..catalogue.schedule import HoursSyntaxError, Interval, parse_hours
 
 HOURS_HINT = _l("Hari 1–7 (Senin–Minggu) dan jam, dipisah titik koma. "
                 "Contoh: 1-4 08:00-15:00; 5 08:00-11:30")
@@ -54,6 +56,85 @@ class MppDetailsForm(FlaskForm):
 class HoursForm(FlaskForm):
     hours = StringField(_l("Jam buka"), description=HOURS_HINT,
                         validators=[_text(), Length(max=300), valid_hours])
+
+
+WEEKDAYS = [_l("Senin"), _l("Selasa"), _l("Rabu"), _l("Kamis"), _l("Jumat"), _l("Sabtu"),
+            _l("Minggu")]
+
+
+class DayHoursForm(Form):
+    """One day of the week: open or not, from and to, and an optional break."""
+    is_open = BooleanField(_l("Buka"))
+    opens = TimeField(_l("Buka pukul"), validators=[Optional()])
+    closes = TimeField(_l("Tutup pukul"), validators=[Optional()])
+    break_from = TimeField(_l("Istirahat mulai"), validators=[Optional()])
+    break_to = TimeField(_l("Istirahat selesai"), validators=[Optional()])
+
+    def validate(self, extra_validators=None):
+        """A day that opens needs its hours, in order, and a break inside them (each field's
+        Optional() ends its own checks when it is empty, so they are made here)."""
+        if not super().validate(extra_validators):
+            return False
+        if not self.is_open.data:
+            return True
+        opens, closes = self.opens.data, self.closes.data
+        start, end = self.break_from.data, self.break_to.data
+        if opens is None:
+            self.opens.errors.append(_l("Isi jam buka."))
+        if closes is None:
+            self.closes.errors.append(_l("Isi jam tutup."))
+        elif opens is not None and closes <= opens:
+            self.closes.errors.append(_l("Jam tutup harus setelah jam buka."))
+        if (start is None) != (end is None):
+            self.break_to.errors.append(
+                _l("Isi awal dan akhir istirahat, atau kosongkan keduanya."))
+        elif start is not None and not (opens and closes and opens < start < end < closes):
+            self.break_to.errors.append(_l("Istirahat harus di antara jam buka dan jam tutup."))
+        return not any(field.errors for field in self)
+
+    def spans(self):
+        if not self.is_open.data:
+            return []
+        if self.break_from.data is None:
+            return [(self.opens.data, self.closes.data)]
+        return [(self.opens.data, self.break_from.data), (self.break_to.data, self.closes.data)]
+
+
+class WeekHoursForm(FlaskForm):
+    """A hall's opening hours, day by day (d1 = Monday … d7 = Sunday)."""
+
+    @classmethod
+    def of(cls, intervals, **kwargs):
+        """The form showing these Intervals: a day's first opening to its last closing, and
+        the gap after its first span as the break."""
+        data = {}
+        for weekday in range(1, 8):
+            spans = sorted((i.opens_at, i.closes_at) for i in intervals if i.weekday == weekday)
+            day = {"is_open": bool(spans)}
+            if spans:
+                day.update(opens=spans[0][0], closes=spans[-1][1])
+                if len(spans) > 1:
+                    day.update(break_from=spans[0][1], break_to=spans[1][0])
+            data[f"d{weekday}"] = day
+        return cls(data=data, **kwargs)
+
+    def days(self):
+        return [(weekday, self[f"d{weekday}"]) for weekday in range(1, 8)]
+
+    def intervals(self):
+        return sorted(Interval(weekday, opens, closes) for weekday, day in self.days()
+                      for opens, closes in day.form.spans())
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if valid and not self.intervals():
+            self.d1.form.is_open.errors.append(_l("Buka paling sedikit satu hari."))
+            return False
+        return valid
+
+
+for _weekday, _name in enumerate(WEEKDAYS, start=1):
+    setattr(WeekHoursForm, f"d{_weekday}", FormField(DayHoursForm, label=_name))
 
 
 class ClosureForm(FlaskForm):
@@ -128,6 +209,18 @@ class MoveForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     message = TextAreaField(_l("Pesan untuk warga"), validators=[_text(), Length(max=300)])
+
+
+class BulkSettleForm(FlaskForm):
+    """Several affected bookings (the view sets the choices), one message, and the button
+    pressed: "pindah" (each to its nearest free slot) or "batal"."""
+    ids = MultiCheckboxField(_l("Janji yang dipilih"), validate_choice=True,
+                             validators=[_required(_l("Pilih paling sedikit satu janji."))])
+    message = TextAreaField(_l("Pesan untuk warga"), validators=[_text(), Length(max=300)])
+
+    @property
+    def action(self):
+        return "batal" if request.form.get("action") == "batal" else "pindah"
 
 
 class AgencyForm(FlaskForm):

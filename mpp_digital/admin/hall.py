@@ -10,7 +10,6 @@ from .. import clock
 from ..booking import slots
 from ..catalogue import operations as catalogue
 from ..catalogue.models import Closure
-from ..catalogue.schedule import format_hours
 from ..extensions import db
 from ..forms import ConfirmForm
 from . import forms, operations
@@ -30,8 +29,7 @@ def _page(mpp, details=None, hours=None, closure=None):
     return render_template(
         "admin/mpp.html", mpp=mpp, national=national, closures=closures, action=ConfirmForm(),
         details=details or forms.MppDetailsForm(obj=mpp, prefix="d"),
-        hours=hours or forms.HoursForm(prefix="h",
-                                       hours=format_hours(catalogue.intervals(mpp.hours))),
+        hours=hours or forms.WeekHoursForm.of(catalogue.intervals(mpp.hours), prefix="h"),
         closure=closure or forms.ClosureForm(prefix="c"),
         misfits=len(slots.misfits(db.session, mpp.id)))
 
@@ -59,10 +57,10 @@ def details(slug):
 @writes
 def hours(slug):
     mpp = hall(slug)
-    form = forms.HoursForm(prefix="h")
+    form = forms.WeekHoursForm(prefix="h")
     if not form.validate_on_submit():
         return _page(mpp, hours=form), 422
-    misfits = operations.change_hours(db.session, mpp, form.hours.parsed, current_user,
+    misfits = operations.change_hours(db.session, mpp, form.intervals(), current_user,
                                       clock.now())
     if misfits:
         return done(_l("Jam buka disimpan. %(count)d janji tidak lagi cocok dengan jadwal: "

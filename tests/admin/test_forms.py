@@ -1,7 +1,9 @@
 """Back-office forms: bad input is explained and changes nothing; good input is saved and
 audited with the values before and after."""
+import re
+
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from mpp_digital import clock
 from mpp_digital.accounts.models import AuditLog, Role, User
@@ -9,7 +11,7 @@ from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot
 from mpp_digital.catalogue.models import Agency, Counter, Mpp, Offering, Queue, Service
 from mpp_digital.extensions import db
 
-from ..factories import NOW, login, staff
+from ..factories import NOW, login, offering, staff, week
 from .helpers import book, first_id, furnish
 
 TABLES = ("mpp", "opening_hours", "closure", "offering", "queue", "counter", "counter_queue",
@@ -55,10 +57,16 @@ def _manager_cases(ids):
                          "d-email": "bukan-email"}),
         (f"{H}/detail", {"d-name": "   ", "d-address": "Jl. A", "d-phone": "0354"}),
         (f"{H}/jam", {}),
-        (f"{H}/jam", {"h-hours": "Senin pagi"}),
-        (f"{H}/jam", {"h-hours": "1-4 15:00-08:00"}),
-        (f"{H}/jam", {"h-hours": "9 08:00-12:00"}),
-        (f"{H}/jam", {"h-hours": "1 25:00-26:00"}),
+        (f"{H}/jam", {"h-d1-is_open": "y", "h-d1-opens": "Senin pagi"}),
+        (f"{H}/jam", {"h-d1-is_open": "y", "h-d1-opens": "15:00", "h-d1-closes": "08:00"}),
+        (f"{H}/jam", {"h-d1-is_open": "y", "h-d1-opens": "08:00"}),
+        (f"{H}/jam", {"h-d1-is_open": "y", "h-d1-opens": "25:00", "h-d1-closes": "26:00"}),
+        (f"{H}/jam", {"h-d1-is_open": "y", "h-d1-opens": "08:00", "h-d1-closes": "15:00",
+                      "h-d1-break_from": "12:00"}),
+        (f"{H}/jam", {"h-d1-is_open": "y", "h-d1-opens": "08:00", "h-d1-closes": "15:00",
+                      "h-d1-break_from": "16:00", "h-d1-break_to": "17:00"}),
+        (f"{H}/jam", {"h-d1-is_open": "y", "h-d1-opens": "٠٨:٠٠", "h-d1-closes": "15:00"}),
+        (f"{H}/jam", {"h-d9-is_open": "y", "h-d9-opens": "08:00", "h-d9-closes": "15:00"}),
         (f"{H}/libur", {}),
         (f"{H}/libur", {"c-starts_on": "kemarin", "c-ends_on": "2030-01-01", "c-reason": "x"}),
         (f"{H}/libur", {"c-starts_on": "2030-01-05", "c-ends_on": "2030-01-01",
@@ -181,7 +189,7 @@ def test_changing_hours_is_audited_and_lists_the_bookings_it_no_longer_fits(app,
         appointment = db.session.get(Appointment, manager["appointment_id"])
         weekday = appointment.slot.starts_at.isoweekday()
     other_days = ";".join(f"{d} 08:00-15:00" for d in range(1, 7) if d != weekday)
-    response = client.post(f"{H}/jam", data={"h-hours": other_days})
+    response = client.post(f"{H}/jam", data=week(other_days))
     assert response.status_code == 302 and response.headers["Location"].endswith(
         "/janji-terdampak")
     page = client.get(f"{H}/janji-terdampak").get_data(as_text=True)
@@ -204,7 +212,7 @@ def test_saving_hours_after_cancellations_never_fails(app, client, manager):
                                clock.now())
         db.session.commit()
     for hours in ("1-4 09:00-12:00; 5 09:00-11:00", "1-5 08:00-10:00"):
-        response = client.post(f"{H}/jam", data={"h-hours": hours})
+        response = client.post(f"{H}/jam", data=week(hours))
         assert response.status_code == 302, response.get_data(as_text=True)[:300]
     with app.app_context():
         assert _last_audit("mpp.hours").after["hours"] == "1-5 08:00-10:00"
@@ -416,3 +424,49 @@ def test_a_manager_keeps_the_hall_open_on_a_cuti_bersama_day(app, client, manage
         hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
         assert [c[2] for c in closures_for(db.session, hall, day, day)] == ["Cuti bersama uji"]
     assert client.post(f"{H}/cuti-bersama/{closure_id}/libur").status_code == 404
+
+
+def test_several_affected_bookings_move_at_once_to_the_nearest_free_slots(app, client,
+                                                                           manager):
+    """The picker and the batch start from the booked day: the nearest free times that day
+    first, then the days after (not the first free slots of the horizon)."""
+    with app.app_context():
+        kk = offering("kota-kediri", "kartu-keluarga-baru")
+        ids = [book("kota-kediri", serial, "kartu-keluarga-baru").id for serial in (7, 8)]
+        db.session.commit()
+        booked = {i: db.session.get(Appointment, i).slot.starts_at for i in ids}
+        kk_id = kk.id
+    # Disdukcapil now opens at 10.00: the early bookings no longer fit, but the day still has
+    # room later.
+    changed = client.post(f"{H}/layanan/{kk_id}", data={
+        "o-bookable": "y", "o-slot_minutes": "15", "o-seats_per_slot": "1",
+        "o-walkin_share": "20", "o-horizon_days": "14", "o-cutoff_minutes": "60",
+        "o-hours": "1-5 10:00-12:00"})
+    assert changed.status_code == 302
+    page = client.get(f"{H}/janji-terdampak").get_data(as_text=True)
+    assert "Beberapa sekaligus" in page
+    picker = page.split(f'name="m{ids[0]}-slot"', 1)[1].split("</select>")[0]
+    first_choice = re.findall(r'value="(\d+)"', picker)[0]
+    with app.app_context():
+        nearest = db.session.get(Slot, int(first_choice)).starts_at
+    assert nearest.date() == booked[ids[0]].date() and nearest.hour == 3    # 10.00 WIB
+    for bad in ({"action": "pindah", "p-message": "Maaf"},                 # nothing chosen
+                {"action": "pindah", "p-ids": "999999", "p-message": "Maaf"},
+                {"action": "batal", "p-ids": str(ids[0]), "p-message": "  "}):
+        assert client.post(f"{H}/janji-terdampak/sekaligus", data=bad).status_code == 422
+    moved = client.post(f"{H}/janji-terdampak/sekaligus", data={
+        "action": "pindah", "p-ids": [str(i) for i in ids],
+        "p-message": "Loket Disdukcapil buka pukul 10.00; jadwal Anda kami majukan."})
+    assert moved.status_code == 302
+    with app.app_context():
+        for i in ids:
+            appointment = db.session.get(Appointment, i)
+            assert appointment.status == AppointmentStatus.ACTIVE
+            assert not appointment.slot.retired
+            assert appointment.slot.starts_at.date() == booked[i].date()
+            assert appointment.staff_message.startswith("Loket Disdukcapil buka pukul 10.00")
+        assert len({db.session.get(Appointment, i).slot_id for i in ids}) == 2   # one seat each
+        assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
+            AuditLog.action == "appointment.move")) == 2
+    left = client.get(f"{H}/janji-terdampak").get_data(as_text=True)
+    assert "2 janji dipindahkan ke jadwal kosong terdekat" in left

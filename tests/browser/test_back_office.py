@@ -1,9 +1,11 @@
 """A manager's day in the back office, a citizen's rating, and the index it moves.
 
-The manager changes the hall's opening hours, sees the booking the change no longer fits,
-moves it with a message the citizen then reads; a citizen rates a finished visit and the
+The manager changes the hall's opening hours day by day after some cancellations, sees the
+two bookings the change no longer fits, moves both at once with one message the citizen then
+reads; a citizen rates a finished visit and the
 manager sees the IKM change. Every back-office page is checked with axe.
 """
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -24,6 +26,7 @@ from .pages import at, shows
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 900}
+WEEKDAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +43,16 @@ def hall_day(served_app):
         slots.ensure_slots(db.session, offering, now)
         day = next(d for d, _ in slots.available_days(db.session, offering, now)
                    if d > now.date() + timedelta(days=1))
-        slot = slots.free_slots(db.session, offering, day, now)[0]
+        free = slots.free_slots(db.session, offering, day, now)
         person = citizen(4242)
-        appointment = booking.book_appointment(db.session, offering, slot, person, now, KEY,
-                                               3)[0]
+        appointment = booking.book_appointment(db.session, offering, free[0], person, now,
+                                               KEY, 3)[0]
+        # Another booking that day, and one cancelled (cancelled bookings once made saving
+        # the hours fail).
+        booking.book_appointment(db.session, offering, free[1], citizen(4243), now, KEY, 3)
+        gone = booking.book_appointment(db.session, offering, free[2], citizen(4244), now,
+                                        KEY, 3)[0]
+        booking.cancel_appointment(db.session, gone, now)
         line = clerk.counters[0].queues[0]
         counter = clerk.counters[0]
         counter.is_open = True
@@ -75,20 +84,35 @@ def test_a_manager_moves_a_booking_a_new_schedule_no_longer_fits(browser, live_s
         page.get_by_role("link", name=name, exact=True).first.click()
         assert serious(page) == [], name
         page.go_back()
-    # Closed on the booked weekday from now on.
-    days = "; ".join(f"{d} 08:00-15:00" for d in range(1, 6) if d != hall_day["weekday"])
-    page.get_by_label("Jam buka").fill(days)
+    # Closed on the booked weekday from now on, edited day by day.
+    weekday = WEEKDAYS[hall_day["weekday"] - 1]
+    day = page.get_by_role("group", name=weekday)
+    assert day.get_by_label("Buka", exact=True).is_checked()
+    day.get_by_label("Buka", exact=True).uncheck()
+    friday = page.get_by_role("group", name="Jumat")
+    if weekday != "Jumat":          # Friday: open longer, with a break for Friday prayers
+        friday.get_by_label("Tutup pukul").fill("15:00")
+        friday.get_by_label("Istirahat mulai").fill("11:30")
+        friday.get_by_label("Istirahat selesai").fill("13:00")
     page.get_by_role("button", name="Simpan jam buka").click()
     at(page, "/janji-terdampak")
     assert "tidak lagi cocok dengan jadwal" in page.locator("div.notice").first.inner_text()
     assert serious(page) == []
-    card = page.locator("section.card").first
-    slot = card.get_by_label("Jadwal baru")
-    slot.select_option(index=1)
-    card.get_by_label("Pesan untuk warga").first.fill(
+    assert page.locator("section.card h2").filter(has_text="·").count() == 2
+    page.get_by_label(re.compile("^Pilih janji")).first.check()
+    page.get_by_label(re.compile("^Pilih janji")).last.check()
+    page.locator("#bulk").get_by_label("Pesan untuk warga").fill(
         "Jam buka berubah. Silakan datang pada jadwal baru ini.")
-    card.get_by_role("button", name="Pindahkan").click()
+    page.get_by_role("button", name="Pindahkan yang dipilih").click()
+    shows(page, "2 janji dipindahkan ke jadwal kosong terdekat")
     shows(page, "Tidak ada janji yang terdampak")
+    page.goto(live_server + "/staf/kelola/mpp/kota-kediri")
+    assert not page.get_by_role("group", name=weekday).get_by_label(
+        "Buka", exact=True).is_checked()
+    if weekday != "Jumat":
+        assert page.get_by_role("group", name="Jumat").get_by_label(
+            "Istirahat mulai").input_value() == "11:30"
+    assert serious(page) == []
     page.goto(live_server + "/staf/kelola/audit")
     assert "appointment.move" in page.content() and "mpp.hours" in page.content()
     assert serious(page) == []
