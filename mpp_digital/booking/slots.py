@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from ..catalogue.models import Mpp, Offering, Region, Service
 from ..catalogue.operations import closures_for, offering_hours, public_holiday
 from ..catalogue.schedule import day_status
-from ..clock import local_day, utc, zone
+from ..clock import local_day, to_local, utc, zone
 from ..errors import NotFound
 from ..extensions import upsert
 from .availability import day_plan
@@ -135,6 +135,21 @@ def free_slots(session, offering, day, now):
     start = utc(datetime.combine(day, datetime.min.time(), tz))
     return session.scalars(_open_slots(offering, now).where(
         Slot.starts_at >= start, Slot.starts_at < start + timedelta(days=1))).all()
+
+
+def closed_on_its_day(session, appointment, language):
+    """Why an active booking's day or time has closed since it was made (a closure, a public
+    holiday, new hours), or None: its page says so at the top."""
+    offering = appointment.offering
+    mpp = offering.mpp
+    day = to_local(mpp, appointment.slot.starts_at).date()
+    status = day_status(day, offering_hours(offering), closures_for(session, mpp, day, day),
+                        public_holiday(day, language))
+    if not status.is_open:
+        return status.closed_because or _l("Layanan ini tidak buka pada hari itu.")
+    if appointment.slot.retired:
+        return _l("Jam janji ini tidak lagi termasuk jam layanan.")
+    return None
 
 
 def slot_at(session, offering, starts_at):

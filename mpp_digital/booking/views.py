@@ -235,12 +235,16 @@ def appointment():
     if appointment is None:
         return redirect(url_for(".lookup"))
     offering = appointment.offering
+    active = appointment.status.value == "active"
     return render_template("booking/appointment.html", appointment=appointment,
                            offering=offering, mpp=offering.mpp, service=appointment.service,
                            starts_at=clock.to_local(offering.mpp, appointment.slot.starts_at),
                            can_reschedule=ops.can_reschedule(appointment, clock.now()),
                            reminded_by=channels_for(appointment.email,
                                                      appointment.phone_channel),
+                           closed=slots.closed_on_its_day(db.session, appointment,
+                                                          str(get_locale())) if active else None,
+                           confirm_cancel=active and request.args.get("batal") == "1",
                            form=ConfirmForm())
 
 

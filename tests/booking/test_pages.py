@@ -1,7 +1,8 @@
 """The booking pages, driven as a phone without JavaScript would: links, forms, redirects."""
 import logging
 import re
-from datetime import date
+from datetime import date, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -75,9 +76,15 @@ def test_the_booking_is_found_again_with_code_and_last_four_digits_then_cancelle
     assert wrong.status_code == 404 and "tidak cocok" in wrong.get_data(as_text=True)
     found = _form(client, "/janji/cari", code=code.lower(), last4="2468")
     assert found.headers["Location"] == "/janji"
-    page = client.get("/janji").get_data(as_text=True)     # the proof holds the cancel form
-    client.post("/janji/batal", data={"csrf_token": csrf_token(page)})
-    assert "Janji tidak aktif" in client.get("/janji").get_data(as_text=True)
+    page = client.get("/janji").get_data(as_text=True)
+    assert 'href="/janji?batal=1#batal"' in page and "Ya, batalkan janji" not in page
+    asked = client.get("/janji?batal=1").get_data(as_text=True)       # asked once more …
+    assert "Ya, batalkan janji" in asked and "Tidak, simpan janji" in asked
+    with app.app_context():                                          # … which changes nothing
+        assert db.session.scalar(select(Appointment.status)) == AppointmentStatus.ACTIVE
+    client.post("/janji/batal", data={"csrf_token": csrf_token(asked)})
+    after = client.get("/janji").get_data(as_text=True)
+    assert "Janji tidak aktif" in after and "Pesan jadwal lagi" in after
     with app.app_context():
         assert db.session.scalar(select(Appointment.status)) == AppointmentStatus.CANCELLED
         assert db.session.scalar(select(func.sum(Slot.booked))) == 0
@@ -221,3 +228,30 @@ def test_a_days_times_are_grouped_by_part_of_the_day(client):
     times = [re.findall(r"<label[^>]*>(\d\d\.\d\d)</label>", body) for _, body in groups]
     assert all(t < "11.00" for t in times[0]) and all(t >= "11.00" for t in times[1])
     assert sum(len(t) for t in times) == page.count('name="slot"')     # each time once
+
+
+def test_a_booking_on_a_day_that_has_since_closed_says_so_at_the_top(app, client):
+    from mpp_digital.catalogue.models import Closure, Mpp
+    assert _book(client).status_code == 302
+    assert "kini tutup" not in client.get("/janji").get_data(as_text=True)
+    with app.app_context():
+        appointment = db.session.scalar(select(Appointment))
+        day = (appointment.slot.starts_at.replace(tzinfo=timezone.utc)
+               .astimezone(ZoneInfo("Asia/Jakarta")).date())
+        hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
+        db.session.add(Closure(mpp_id=hall.id, starts_on=day, ends_on=day,
+                               reason="Pemadaman listrik"))
+        db.session.commit()
+    page = client.get("/janji").get_data(as_text=True)
+    top = page[:page.index('class="ticket"')]
+    assert "Hari atau jam janji Anda kini tutup." in top and "Pemadaman listrik" in top
+    assert "Pilih jadwal lain" in top                   # it may still be moved once
+
+
+def test_in_english_the_catalogues_own_texts_say_they_are_in_indonesian(client):
+    indonesian = client.get(OFFERING).get_data(as_text=True)
+    assert "in Indonesian" not in indonesian and "dalam bahasa Indonesia" not in indonesian
+    client.get("/bahasa/en")
+    english = client.get(OFFERING).get_data(as_text=True)
+    assert 'Requirements <span class="lang-note" lang="en">(in Indonesian)</span>' in english
+    assert '<ul class="checklist" lang="id">' in english

@@ -46,7 +46,8 @@ def _book_and_cancel(page, base, serial, check_axe=False, stop_at_proof=False):
     page.get_by_label("4 angka terakhir NIK").fill(number[-4:])
     page.get_by_role("button", name="Lihat janji").click()
     assert page.locator(".ticket .code").inner_text().replace("-", "") == code
-    page.get_by_role("button", name="Batalkan janji").click()
+    page.get_by_role("link", name="Batalkan janji").click()
+    page.get_by_role("button", name="Ya, batalkan janji").click()
     heading(page, "Janji tidak aktif")
 
 

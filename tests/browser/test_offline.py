@@ -113,7 +113,8 @@ def test_a_booking_proof_opens_offline_until_it_is_cancelled(browser, live_serve
     assert page.locator(".ticket .code").inner_text() == code
     context.set_offline(False)
     page.goto(live_server + "/janji")
-    page.get_by_role("button", name="Batalkan janji").click()
+    page.get_by_role("link", name="Batalkan janji").click()
+    page.get_by_role("button", name="Ya, batalkan janji").click()
     shows(page, "Janji tidak aktif")
     page.goto(live_server + "/janji")                      # the page the worker sees: inactive
     assert "/janji" not in _kept(page)

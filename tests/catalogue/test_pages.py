@@ -152,7 +152,7 @@ def test_free_services_say_gratis_and_online_ones_link_to_the_official_site(clie
 def test_checklist_is_a_printable_list_of_checkboxes(client):
     html = client.get("/mpp/kota-mataram/layanan/paspor-biasa/persyaratan").get_data(as_text=True)
     assert html.count('type="checkbox"') == 6
-    assert '<label for="req-1">KTP-el asli</label>' in html
+    assert '<label for="req-1" lang="id">KTP-el asli</label>' in html
     assert "Jl. Pejanggik" in html
 
 
