@@ -145,3 +145,8 @@ def week(text, prefix="h"):
             fields.update({f"{name}-break_from": f"{spans[0][1]:%H:%M}",
                            f"{name}-break_to": f"{spans[1][0]:%H:%M}"})
     return fields
+
+
+def own_week(text, prefix):
+    """The fields of a service's or agency's own hours (admin OwnHoursForm) under `prefix`."""
+    return {f"{prefix}-own": "y", **week(text, prefix)}

@@ -8,10 +8,7 @@ from wtforms.validators import (URL, DataRequired, Email, InputRequired, Length,
                                 Optional, Regexp, ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..catalogue.schedule import HoursSyntaxError, Interval, parse_hours
-
-HOURS_HINT = _l("Hari 1–7 (Senin–Minggu) dan jam, dipisah titik koma. "
-                "Contoh: 1-4 08:00-15:00; 5 08:00-11:30")
+from ..catalogue.schedule import Interval
 
 
 def _required(message=None):
@@ -30,15 +27,6 @@ def _number(label, low, high, required=True, **kw):
         **kw)
 
 
-def valid_hours(form, field):
-    if not (field.data or "").strip():
-        return
-    try:
-        field.parsed = parse_hours(field.data)
-    except HoursSyntaxError as error:
-        raise ValidationError(_l("Format jam tidak dikenali: %(detail)s", detail=str(error)))
-
-
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -51,11 +39,6 @@ class MppDetailsForm(FlaskForm):
         r"^[0-9()+\- ]+$", message=_l("Hanya angka, spasi, tanda kurung, + dan -."))])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=120),
                                                 Email(_l("Alamat email tidak valid."))])
-
-
-class HoursForm(FlaskForm):
-    hours = StringField(_l("Jam buka"), description=HOURS_HINT,
-                        validators=[_text(), Length(max=300), valid_hours])
 
 
 WEEKDAYS = [_l("Senin"), _l("Selasa"), _l("Rabu"), _l("Kamis"), _l("Jumat"), _l("Sabtu"),
@@ -100,30 +83,41 @@ class DayHoursForm(Form):
         return [(self.opens.data, self.break_from.data), (self.break_to.data, self.closes.data)]
 
 
-class WeekHoursForm(FlaskForm):
-    """A hall's opening hours, day by day (d1 = Monday … d7 = Sunday)."""
+def week_data(intervals):
+    """A week form's data for these Intervals: each day's first opening to its last closing,
+    and the gap after its first span as the break."""
+    data = {}
+    for weekday in range(1, 8):
+        spans = sorted((i.opens_at, i.closes_at) for i in intervals if i.weekday == weekday)
+        day = {"is_open": bool(spans)}
+        if spans:
+            day.update(opens=spans[0][0], closes=spans[-1][1])
+            if len(spans) > 1:
+                day.update(break_from=spans[0][1], break_to=spans[1][0])
+        data[f"d{weekday}"] = day
+    return data
 
-    @classmethod
-    def of(cls, intervals, **kwargs):
-        """The form showing these Intervals: a day's first opening to its last closing, and
-        the gap after its first span as the break."""
-        data = {}
-        for weekday in range(1, 8):
-            spans = sorted((i.opens_at, i.closes_at) for i in intervals if i.weekday == weekday)
-            day = {"is_open": bool(spans)}
-            if spans:
-                day.update(opens=spans[0][0], closes=spans[-1][1])
-                if len(spans) > 1:
-                    day.update(break_from=spans[0][1], break_to=spans[1][0])
-            data[f"d{weekday}"] = day
-        return cls(data=data, **kwargs)
+
+class _Week:
+    """Seven DayHoursForm fields, d1 (Monday) to d7 (Sunday)."""
 
     def days(self):
         return [(weekday, self[f"d{weekday}"]) for weekday in range(1, 8)]
 
-    def intervals(self):
+    def week_intervals(self):
         return sorted(Interval(weekday, opens, closes) for weekday, day in self.days()
                       for opens, closes in day.form.spans())
+
+
+class WeekHoursForm(_Week, FlaskForm):
+    """A hall's opening hours, day by day."""
+
+    @classmethod
+    def of(cls, intervals, **kwargs):
+        return cls(data=week_data(intervals), **kwargs)
+
+    def intervals(self):
+        return self.week_intervals()
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -133,8 +127,30 @@ class WeekHoursForm(FlaskForm):
         return valid
 
 
+class OwnHoursForm(_Week, Form):
+    """A service's or an agency's own hours, day by day, or (unticked) the hall's."""
+    own = BooleanField(_l("Punya jam sendiri (bukan jam MPP)"))
+
+    def show(self, intervals):
+        self.process(data={"own": bool(intervals), **week_data(intervals)})
+
+    def intervals(self):
+        """Its own hours; none (the hall's) when `own` is unticked."""
+        return self.week_intervals() if self.own.data else []
+
+    def validate(self, extra_validators=None):
+        if not self.own.data:
+            return True                      # the days are not read: nothing to refuse
+        valid = super().validate(extra_validators)
+        if valid and not self.week_intervals():
+            self.d1.form.is_open.errors.append(_l("Buka paling sedikit satu hari."))
+            return False
+        return valid
+
+
 for _weekday, _name in enumerate(WEEKDAYS, start=1):
-    setattr(WeekHoursForm, f"d{_weekday}", FormField(DayHoursForm, label=_name))
+    for _form in (WeekHoursForm, OwnHoursForm):
+        setattr(_form, f"d{_weekday}", FormField(DayHoursForm, label=_name))
 
 
 class ClosureForm(FlaskForm):
@@ -164,9 +180,7 @@ class OfferingForm(FlaskForm):
                        "sampai jam ini kehilangan kursinya; kursi itu ditawarkan kepada daftar "
                        "tunggu. Janji tanpa pengingat tidak pernah dilepas."),
         validate_choice=True, validators=[Optional()])
-    hours = StringField(_l("Hari dan jam layanan instansi (kosongkan bila sama dengan MPP)"),
-                        description=HOURS_HINT,
-                        validators=[Optional(), Length(max=300), valid_hours])
+    hours = FormField(OwnHoursForm, label=_l("Hari dan jam layanan ini"))
     notes = TextAreaField(_l("Catatan setempat"), validators=[Optional(), Length(max=1000)])
 
 
@@ -275,9 +289,7 @@ class ServiceForm(FlaskForm):
 
 
 class AgencyDaysForm(FlaskForm):
-    hours = StringField(_l("Hari dan jam instansi ini (kosongkan bila sama dengan MPP)"),
-                        description=HOURS_HINT,
-                        validators=[Optional(), Length(max=300), valid_hours])
+    hours = FormField(OwnHoursForm, label=_l("Hari dan jam instansi ini"))
 
 
 class AddOfferingForm(FlaskForm):
@@ -285,7 +297,7 @@ class AddOfferingForm(FlaskForm):
                           validators=[_required(_l("Pilih layanan."))])
 
 
-class NewMppForm(MppDetailsForm, HoursForm):
+class NewMppForm(MppDetailsForm, WeekHoursForm):
     region = SelectField(_l("Kabupaten/kota"), validate_choice=True,
                          validators=[_required(_l("Pilih kabupaten/kota."))])
 

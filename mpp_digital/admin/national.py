@@ -107,6 +107,6 @@ def new_mpp():
         return page(form)
     return submit(form, page, lambda actor, now: operations.open_mpp(
                       db.session, db.session.get(Region, form.region.data), form.data,
-                      form.hours.parsed, actor, now),
+                      form.intervals(), actor, now),
                   _l("MPP dibuat. Tambahkan layanan, antrean dan pengelolanya."),
                   "admin.hall.index", slug=lambda mpp: mpp.slug)

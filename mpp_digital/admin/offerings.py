@@ -10,7 +10,6 @@ from wtforms import SelectChoice
 from .. import clock
 from ..catalogue import operations as catalogue
 from ..catalogue.models import Offering, Service
-from ..catalogue.schedule import format_hours
 from ..extensions import db
 from . import forms, operations
 from .access import hall, staff_only
@@ -20,8 +19,8 @@ bp = Blueprint("offerings", __name__, url_prefix="/mpp/<slug>")
 
 
 def _hours_or_none(field):
-    """The intervals typed into an optional hours field; none when it was left empty."""
-    return getattr(field, "parsed", []) if (field.data or "").strip() else []
+    """The own hours of a week field (OwnHoursForm); none (the hall's) when not its own."""
+    return field.form.intervals()
 
 
 def _add_form(mpp):
@@ -42,9 +41,9 @@ def _page(mpp, failed=None, add_form=None):
         if failed is not None and failed[0] == agency.id:
             day_forms[agency.id] = failed[1]
             continue
-        form = forms.AgencyDaysForm(prefix=f"a{agency.id}")
+        form = forms.AgencyDaysForm(prefix=f"a{agency.id}", formdata=None)
         own = [catalogue.intervals(o.hours) for o in offerings]
-        form.hours.data = format_hours(own[0]) if own and all(h == own[0] for h in own) else ""
+        form.hours.form.show(own[0] if own and all(h == own[0] for h in own) else [])
         day_forms[agency.id] = form
     return render_template("admin/offerings.html", mpp=mpp, agencies=agencies,
                            day_forms=day_forms, add_form=add_form or _add_form(mpp))
@@ -68,7 +67,7 @@ def _offering_form(mpp, offering):
     if showing:
         form.queue.data = str(offering.queue_id or "")
         form.release_hour.data = str(offering.release_hour or "")
-        form.hours.data = format_hours(catalogue.intervals(offering.hours))
+        form.hours.form.show(catalogue.intervals(offering.hours))
     return form
 
 

@@ -185,7 +185,8 @@ class Queue(db.Model):
 
     mpp: Mapped[Mpp] = relationship(back_populates="queues")
     counters: Mapped[list["Counter"]] = relationship(secondary=counter_queue,
-                                                     back_populates="queues")
+                                                     back_populates="queues",
+                                                     order_by="Counter.number")
 
     __table_args__ = (
         UniqueConstraint("mpp_id", "letter"),
@@ -203,7 +204,8 @@ class Counter(db.Model):
 
     mpp: Mapped[Mpp] = relationship(back_populates="counters")
     queues: Mapped[list[Queue]] = relationship(secondary=counter_queue,
-                                               back_populates="counters")
+                                               back_populates="counters",
+                                               order_by="Queue.letter")
 
     __table_args__ = (
         UniqueConstraint("mpp_id", "number"),

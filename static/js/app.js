@@ -1,7 +1,23 @@
-/* Lets the site open offline (static/js/sw.js), where the browser can, and a hall's page save
-   the hall's pages in one go. Nothing depends on it. */
+/* Lets the site open offline (static/js/sw.js), where the browser can: a hall's page saves the
+   hall's pages in one go, and the saved pages are refreshed when the phone is online again.
+   A checklist is shared through the phone's own share sheet where it has one (the WhatsApp
+   link stays otherwise). Nothing depends on it. */
 "use strict";
+const share = document.querySelector("[data-share]");
+if (share && navigator.share) {
+  share.hidden = false;
+  const whatsapp = document.querySelector("[data-share-fallback]");
+  if (whatsapp) whatsapp.hidden = true;
+  share.addEventListener("click", () => {
+    navigator.share({title: share.dataset.title, text: share.dataset.text,
+                     url: share.dataset.url}).catch(() => {});     // dismissed: nothing to do
+  });
+}
 if ("serviceWorker" in navigator) {
+  window.addEventListener("online", async () => {
+    const worker = (await navigator.serviceWorker.ready).active;
+    if (worker) worker.postMessage({type: "refresh"});
+  });
   window.addEventListener("load", () => {
     navigator.serviceWorker.register("/sw.js");
     const save = document.querySelector("[data-save-hall]");

@@ -53,6 +53,10 @@ self.addEventListener("fetch", (event) => {
 // download: at most MAX_SAVE pages); answers {pages, bytes} on the message's port.
 self.addEventListener("message", (event) => {
   const data = event.data || {};
+  if (data.type === "refresh") {
+    event.waitUntil(refreshAll());
+    return;
+  }
   if (data.type !== "save" || !Array.isArray(data.pages) || !event.ports[0]) return;
   event.waitUntil(saveAll(data.pages.slice(0, MAX_SAVE))
     .then((result) => event.ports[0].postMessage(result)));
@@ -76,6 +80,31 @@ async function saveAll(paths) {
     }
   }
   return {pages: pages, bytes: bytes};
+}
+
+// Back online: every saved page asks the server whether it changed (its ETag: a 304 costs a
+// few hundred bytes) and a changed one is saved again; a page that is gone is dropped. At most
+// once every REFRESH_EVERY, and never while offline.
+const REFRESH_EVERY = 5 * 60 * 1000;
+let refreshedAt = 0;
+
+async function refreshAll() {
+  if (Date.now() - refreshedAt < REFRESH_EVERY) return;
+  refreshedAt = Date.now();
+  const cache = await caches.open(PAGES);
+  for (const request of await cache.keys()) {
+    const copy = await cache.match(request);
+    const url = new URL(request.url);
+    const etag = copy && copy.headers.get("X-ETag");
+    try {
+      const response = await fetch(url, {cache: "no-store", credentials: "same-origin",
+                                         headers: etag ? {"If-None-Match": etag} : {}});
+      if (response.status !== 304) await keep(url, response);
+    } catch (offline) {
+      refreshedAt = 0;                 // try again when the connection is back
+      return;
+    }
+  }
 }
 
 async function page(request, url) {
@@ -108,7 +137,8 @@ async function keep(url, response) {
   await cache.delete(url.pathname);        // re-added last: the newest are kept longest
   await cache.put(url.pathname, new Response(html, {headers: {
     "Content-Type": "text/html; charset=utf-8", "X-Saved-At": new Date().toISOString(),
-    "X-Title": encodeURIComponent(title), "X-Personal": PERSONAL.test(url.pathname) ? "1" : ""}}));
+    "X-Title": encodeURIComponent(title), "X-Personal": PERSONAL.test(url.pathname) ? "1" : "",
+    "X-ETag": response.headers.get("ETag") || ""}}));
   const keys = await cache.keys();
   for (const old of keys.slice(0, Math.max(0, keys.length - MAX_PAGES))) await cache.delete(old);
 }

@@ -11,7 +11,7 @@ from mpp_digital.booking.models import Appointment, AppointmentStatus, Slot
 from mpp_digital.catalogue.models import Agency, Counter, Mpp, Offering, Queue, Service
 from mpp_digital.extensions import db
 
-from ..factories import NOW, login, offering, staff, week
+from ..factories import NOW, login, offering, own_week, staff, week
 from .helpers import book, first_id, furnish
 
 TABLES = ("mpp", "opening_hours", "closure", "offering", "queue", "counter", "counter_queue",
@@ -79,7 +79,9 @@ def _manager_cases(ids):
         (offering, {**good_offering, "o-horizon_days": "-3"}),
         (offering, {**good_offering, "o-daily_quota": "banyak"}),
         (offering, {**good_offering, "o-queue": "999999"}),
-        (offering, {**good_offering, "o-hours": "tiap hari"}),
+        (offering, {**good_offering, "o-hours-own": "y", "o-hours-d1-is_open": "y",
+                    "o-hours-d1-opens": "tiap hari", "o-hours-d1-closes": "12:00"}),
+        (offering, {**good_offering, "o-hours-own": "y"}),                  # no day open
         (offering, {**good_offering, "o-release_hour": "7"}),        # before the reminder
         (offering, {**good_offering, "o-release_hour": "jam enam"}),
         (f"{H}/antrean", {}),
@@ -106,7 +108,9 @@ def _manager_cases(ids):
          {f"m{ids['appointment_id']}-slot": "999999",
           f"m{ids['appointment_id']}-message": "Maaf"}),
         (f"{H}/janji-terdampak/{ids['appointment_id']}/batal", {}),
-        (f"{H}/instansi/{ids['agency_id']}/hari", {f"a{ids['agency_id']}-hours": "kadang"}),
+        (f"{H}/instansi/{ids['agency_id']}/hari", {
+            f"a{ids['agency_id']}-hours-own": "y", f"a{ids['agency_id']}-hours-d2-is_open": "y",
+            f"a{ids['agency_id']}-hours-d2-opens": "kadang"}),
         (f"{H}/layanan", {}),
         (f"{H}/layanan", {"n-service": "999999"}),
         (f"{H}/layanan", {"n-service": str(ids["service_id"])}),        # already offered
@@ -139,7 +143,7 @@ def test_every_national_form_refuses_bad_input_and_writes_nothing(app, client, a
         before = state()
     new_hall = {"m-region": "35.06", "m-name": "Mal Pelayanan Publik Kabupaten Kediri",
                 "m-address": "Jl. Soekarno Hatta", "m-phone": "(0354) 123456",
-                "m-hours": "1-5 08:00-15:00"}
+                **week("1-5 08:00-15:00", "m")}
     good_service = {"s-name": "Layanan", "s-category": "kependudukan", "s-requirements": "KTP",
                     "s-procedure": "Datang", "s-duration_value": "1", "s-duration_unit": "days",
                     "s-fee": "0", "s-product": "Surat", "s-legal_basis": "UU",
@@ -165,7 +169,8 @@ def test_every_national_form_refuses_bad_input_and_writes_nothing(app, client, a
                                        "c-reason": "Cuti"}),
         ("/staf/kelola/mpp-baru", {}),
         ("/staf/kelola/mpp-baru", {**new_hall, "m-region": "35.71"}),      # Kediri has one
-        ("/staf/kelola/mpp-baru", {**new_hall, "m-hours": "buka terus"}),
+        ("/staf/kelola/mpp-baru", {**new_hall, "m-d1-is_open": "y", "m-d1-opens": "buka terus",
+                                   "m-d1-closes": "15:00"}),
         ("/staf/kelola/instansi", {}),
         ("/staf/kelola/instansi", {"a-name": "Dinas", "a-short_name": "Disdukcapil"}),
         ("/staf/kelola/layanan-baru", {}),
@@ -230,7 +235,7 @@ def test_moving_and_cancelling_an_affected_booking_tell_the_citizen(app, client,
     changed = client.post(f"{H}/layanan/{manager['offering_id']}", data={
         "o-bookable": "y", "o-slot_minutes": "15", "o-seats_per_slot": "1",
         "o-walkin_share": "20", "o-horizon_days": "14", "o-cutoff_minutes": "60",
-        "o-hours": keep})
+        **own_week(keep, "o-hours")})
     assert changed.status_code == 302
     page = client.get(f"{H}/janji-terdampak").get_data(as_text=True)
     option = page.split(f'name="m{first.id}-slot"', 1)[1].split('value="', 2)[2].split('"')[0]
@@ -265,7 +270,7 @@ def test_good_manager_input_is_saved_and_audited(app, client, manager):
         client.post(f"{H}/layanan/{manager['offering_id']}", data={
             "o-bookable": "y", "o-slot_minutes": "20", "o-seats_per_slot": "2",
             "o-walkin_share": "30", "o-horizon_days": "21", "o-cutoff_minutes": "120",
-            "o-hours": "1 08:00-12:00; 3 08:00-12:00", "o-notes": "Bawa map"}),
+            **own_week("1 08:00-12:00; 3 08:00-12:00", "o-hours"), "o-notes": "Bawa map"}),
     ]
     assert [r.status_code for r in responses] == [302] * 4
     with app.app_context():
@@ -353,7 +358,7 @@ def test_a_manager_sets_an_agencys_days_and_adds_a_service(app, client, manager)
         missing = db.session.scalar(select(Service.id).where(Service.id.not_in(
             select(Offering.service_id).where(Offering.mpp_id == offering.mpp_id))))
     days = client.post(f"{H}/instansi/{agency_id}/hari",
-                       data={f"a{agency_id}-hours": "2 08:00-12:00"})
+                       data=own_week("2 08:00-12:00", f"a{agency_id}-hours"))
     assert days.status_code == 302
     added = client.post(f"{H}/layanan", data={"n-service": str(missing)})
     assert added.status_code == 302 and "/layanan/" in added.headers["Location"]
@@ -371,7 +376,7 @@ def test_national_admin_opens_a_hall_and_adds_to_the_catalogue(app, client, admi
     made = client.post("/staf/kelola/mpp-baru", data={
         "m-region": "35.06", "m-name": "Mal Pelayanan Publik Kabupaten Kediri",
         "m-address": "Jl. Soekarno Hatta", "m-phone": "(0354) 123456",
-        "m-hours": "1-5 08:00-15:00"})
+        **week("1-5 08:00-15:00", "m")})
     assert made.status_code == 302
     assert "Mal Pelayanan Publik Kabupaten Kediri" in client.get(
         "/mpp/kabupaten-kediri").get_data(as_text=True)
@@ -441,7 +446,7 @@ def test_several_affected_bookings_move_at_once_to_the_nearest_free_slots(app, c
     changed = client.post(f"{H}/layanan/{kk_id}", data={
         "o-bookable": "y", "o-slot_minutes": "15", "o-seats_per_slot": "1",
         "o-walkin_share": "20", "o-horizon_days": "14", "o-cutoff_minutes": "60",
-        "o-hours": "1-5 10:00-12:00"})
+        **own_week("1-5 10:00-12:00", "o-hours")})
     assert changed.status_code == 302
     page = client.get(f"{H}/janji-terdampak").get_data(as_text=True)
     assert "Beberapa sekaligus" in page

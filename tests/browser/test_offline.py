@@ -2,6 +2,8 @@
 with a note of when they were saved, a page never opened shows what is saved, and nothing of
 staff, the kiosk or the board is ever kept. The manifest passes Chromium's installability
 check."""
+import time
+
 import pytest
 
 from .axe import serious
@@ -173,3 +175,71 @@ def test_without_javascript_the_save_button_stays_hidden(phone_without_js, live_
     phone_without_js.goto(live_server + HALL)
     assert not phone_without_js.get_by_role(
         "button", name="Simpan untuk dibuka tanpa internet").is_visible()
+
+
+def test_saved_pages_not_opened_again_are_refreshed_when_back_online(browser, live_server,
+                                                                     served_app):
+    """A hall saved whole, then its phone number changes while the phone is offline: once the
+    phone is online again, the saved service pages are refreshed without being opened (each
+    asks with its ETag; the changed ones are saved again)."""
+    from sqlalchemy import select
+
+    from mpp_digital.catalogue.models import Mpp
+    from mpp_digital.extensions import db
+
+    def set_phone(number):
+        with served_app.app_context():
+            hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kabupaten-sinjai"))
+            old, hall.phone = hall.phone, number
+            db.session.commit()
+            return old
+
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+    page = context.new_page()
+    _controlled(page, live_server)
+    page.goto(live_server + "/mpp/kabupaten-sinjai")
+    page.get_by_role("button", name="Simpan untuk dibuka tanpa internet").click()
+    shows(page, "Tersimpan di perangkat ini:")
+    service = next(path for path in served_app.test_client().get(
+        "/mpp/kabupaten-sinjai/simpan.json").get_json()["pages"] if "/layanan/" in path)
+    context.set_offline(True)
+    old = set_phone("(0482) 999 999")
+    try:
+        context.set_offline(False)                       # online again: the refresh runs
+        deadline = time.monotonic() + 15
+        while not page.evaluate("""async (path) => {
+                const copy = await (await caches.open("mpp-pages")).match(path);
+                return Boolean(copy) && (await copy.text()).includes("(0482) 999 999");
+            }""", service):
+            assert time.monotonic() < deadline, "the saved copy was not refreshed"
+            page.wait_for_timeout(250)
+        context.set_offline(True)
+        page.goto(live_server + service)
+        shows(page, "Salinan tersimpan dari")
+        shows(page, "(0482) 999 999")
+    finally:
+        set_phone(old)
+        context.close()
+
+
+def test_a_checklist_is_shared_with_the_phones_share_sheet_where_it_has_one(browser,
+                                                                          live_server):
+    """Chromium on Linux has no navigator.share: a stand-in records what the page shares, as
+    a phone's share sheet would receive it; without one the WhatsApp link stays."""
+    checklist = SERVICE + "/persyaratan"
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+    plain = context.new_page()
+    plain.goto(live_server + checklist)
+    assert plain.get_by_role("link", name="Bagikan lewat WhatsApp").is_visible()
+    assert not plain.get_by_role("button", name="Bagikan daftar ini").is_visible()
+    context.add_init_script("""navigator.share = (data) => {
+        window.__shared = data; return Promise.resolve(); };""")
+    page = context.new_page()
+    page.goto(live_server + checklist)
+    assert not page.get_by_role("link", name="Bagikan lewat WhatsApp").is_visible()
+    page.get_by_role("button", name="Bagikan daftar ini").click()
+    shared = page.evaluate("window.__shared")
+    assert shared["url"].endswith(checklist) and "- KTP-el asli" in shared["text"]
+    assert shared["title"].startswith("Daftar periksa: ")
+    assert serious(page) == []
+    context.close()
