@@ -123,18 +123,23 @@ def test_a_booking_proof_opens_offline_until_it_is_cancelled(browser, live_serve
     context.close()
 
 
-def test_a_saved_copy_is_replaced_once_the_catalogue_changed(browser, live_server, served_app):
+def _set_phone(served_app, slug, number):
+    """A catalogue change: the hall's phone number; returns the number it had."""
     from sqlalchemy import select
 
     from mpp_digital.catalogue.models import Mpp
     from mpp_digital.extensions import db
 
+    with served_app.app_context():
+        hall = db.session.scalar(select(Mpp).where(Mpp.slug == slug))
+        old, hall.phone = hall.phone, number
+        db.session.commit()
+        return old
+
+
+def test_a_saved_copy_is_replaced_once_the_catalogue_changed(browser, live_server, served_app):
     def set_phone(number):
-        with served_app.app_context():
-            hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
-            old, hall.phone = hall.phone, number
-            db.session.commit()
-            return old
+        return _set_phone(served_app, "kota-kediri", number)
 
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
     page = context.new_page()
@@ -182,17 +187,8 @@ def test_saved_pages_not_opened_again_are_refreshed_when_back_online(browser, li
     """A hall saved whole, then its phone number changes while the phone is offline: once the
     phone is online again, the saved service pages are refreshed without being opened (each
     asks with its ETag; the changed ones are saved again)."""
-    from sqlalchemy import select
-
-    from mpp_digital.catalogue.models import Mpp
-    from mpp_digital.extensions import db
-
     def set_phone(number):
-        with served_app.app_context():
-            hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kabupaten-sinjai"))
-            old, hall.phone = hall.phone, number
-            db.session.commit()
-            return old
+        return _set_phone(served_app, "kabupaten-sinjai", number)
 
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
     page = context.new_page()
