@@ -117,7 +117,8 @@ class TicketEvent(db.Model):
     kind: Mapped[EventKind] = mapped_column(enum_column(EventKind, "event_kind"))
     at: Mapped[datetime] = mapped_column(index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
+    # Indexed: a console finds its counter's last event (what "Urungkan" would undo).
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"), index=True)
     queue_id: Mapped[int | None] = mapped_column(ForeignKey("queue.id"))   # transfer target
     note: Mapped[str | None] = mapped_column(String(200))   # a transfer's, for the next clerk
 

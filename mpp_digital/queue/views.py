@@ -113,7 +113,6 @@ def _kiosk(mpp, form=None, check_in_form=None, refusal=None, check_in_refusal=No
     shown = [line for line in lines if _serves(line, words)] if words else lines
     return render_template(
         "queue/kiosk_device.html", **context, lines=shown, words=words,
-        hall_open=catalogue.hall_day(db.session, mpp, now, str(get_locale())).open_now,
         closed=None if any(line.open_now for line in lines) else _closed_message(mpp, now),
         zone=tz_abbr(mpp.timezone)), status
 

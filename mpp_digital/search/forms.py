@@ -12,12 +12,13 @@ from ..extensions import remembered
 class KeptSelect(Select):
     """A select rendered once per catalogue version, language, chosen value and attributes:
     its few dozen options cost more to render through WTForms than the rest of a results
-    page. A field without `options_key` (no version known) renders as usual."""
+    page. A field without `options_key` (no version known), or holding a value that is none
+    of its choices (a hand-made URL), renders as usual."""
 
     def __call__(self, field, **kwargs):
         key = getattr(field, "options_key", None)
-        if key is None:
-            return super().__call__(field, **kwargs)
+        if key is None or (field.data or "") not in {choice.value for choice in field.choices}:
+            return super().__call__(field, **kwargs)     # nothing odd is ever kept
         return remembered("search-selects", (key, str(get_locale()), field.name, field.data,
                                              tuple(sorted(kwargs.items()))),
                           lambda: super(KeptSelect, self).__call__(field, **kwargs))

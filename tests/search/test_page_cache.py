@@ -93,3 +93,13 @@ def test_the_filters_follow_the_catalogue(app, client, index):
     client.get("/bahasa/en")
     english = agencies()
     assert "Ditjen Contoh" in english and ">All</option>" in english
+
+
+def test_a_hand_made_filter_value_is_never_kept(app, client, index):
+    """A value that is none of a filter's choices is refused and its select not remembered:
+    made-up URLs cannot fill the process's memory."""
+    page = client.get("/cari", query_string={"q": "paspor", "agency": "x" * 500})
+    assert page.status_code == 200
+    with app.app_context():
+        kept = app.extensions.get("mpp_memos", {}).get("search-selects", {})
+        assert not any("x" * 500 in repr(key) for key in kept)
