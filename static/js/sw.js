@@ -92,18 +92,21 @@ async function refreshAll() {
   if (Date.now() - refreshedAt < REFRESH_EVERY) return;
   refreshedAt = Date.now();
   const cache = await caches.open(PAGES);
-  for (const request of await cache.keys()) {
-    const copy = await cache.match(request);
-    const url = new URL(request.url);
-    const etag = copy && copy.headers.get("X-ETag");
-    try {
+  const waiting = await cache.keys();
+  async function next() {              // four at a time: a saved hall is ~90 pages
+    for (let request = waiting.shift(); request; request = waiting.shift()) {
+      const copy = await cache.match(request);
+      const url = new URL(request.url);
+      const etag = copy && copy.headers.get("X-ETag");
       const response = await fetch(url, {cache: "no-store", credentials: "same-origin",
                                          headers: etag ? {"If-None-Match": etag} : {}});
       if (response.status !== 304) await keep(url, response);
-    } catch (offline) {
-      refreshedAt = 0;                 // try again when the connection is back
-      return;
     }
+  }
+  try {
+    await Promise.all([next(), next(), next(), next()]);
+  } catch (offline) {
+    refreshedAt = 0;                   // try again when the connection is back
   }
 }
 

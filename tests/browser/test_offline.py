@@ -202,7 +202,7 @@ def test_saved_pages_not_opened_again_are_refreshed_when_back_online(browser, li
     old = set_phone("(0482) 999 999")
     try:
         context.set_offline(False)                       # online again: the refresh runs
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60           # ~90 pages asked again, four at a time
         while not page.evaluate("""async (path) => {
                 const copy = await (await caches.open("mpp-pages")).match(path);
                 return Boolean(copy) && (await copy.text()).includes("(0482) 999 999");
