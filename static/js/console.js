@@ -19,6 +19,7 @@
     if (control.tagName === "SELECT") control.focus();
     else control.click();
   });
+  document.documentElement.setAttribute("data-keys", "ready");     // keys work from here on
 
   if (!line) return;
   var feed = line.getAttribute("data-poll");
