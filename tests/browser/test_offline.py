@@ -157,13 +157,19 @@ def test_a_saved_copy_is_replaced_once_the_catalogue_changed(browser, live_serve
         context.close()
 
 
-def test_saving_a_hall_opens_every_service_of_it_offline(browser, live_server, served_app):
+def _save_hall(browser, live_server, slug):
+    """A phone that saved a whole hall with its button: (its context, its page)."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
     page = context.new_page()
     _controlled(page, live_server)
-    page.goto(live_server + "/mpp/kabupaten-sinjai")
+    page.goto(f"{live_server}/mpp/{slug}")
     page.get_by_role("button", name="Simpan untuk dibuka tanpa internet").click()
     shows(page, "Tersimpan di perangkat ini:")
+    return context, page
+
+
+def test_saving_a_hall_opens_every_service_of_it_offline(browser, live_server, served_app):
+    context, page = _save_hall(browser, live_server, "kabupaten-sinjai")
     said = page.locator("[data-save-hall] [role=status]").inner_text()
     pages = served_app.test_client().get("/mpp/kabupaten-sinjai/simpan.json").get_json()["pages"]
     assert f": {len(pages)} halaman, " in said and " KB." in said
@@ -190,12 +196,7 @@ def test_saved_pages_not_opened_again_are_refreshed_when_back_online(browser, li
     def set_phone(number):
         return _set_phone(served_app, "kabupaten-sinjai", number)
 
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
-    page = context.new_page()
-    _controlled(page, live_server)
-    page.goto(live_server + "/mpp/kabupaten-sinjai")
-    page.get_by_role("button", name="Simpan untuk dibuka tanpa internet").click()
-    shows(page, "Tersimpan di perangkat ini:")
+    context, page = _save_hall(browser, live_server, "kabupaten-sinjai")
     service = next(path for path in served_app.test_client().get(
         "/mpp/kabupaten-sinjai/simpan.json").get_json()["pages"] if "/layanan/" in path)
     context.set_offline(True)
