@@ -414,8 +414,7 @@ class Brief:
     """What the clerk needs to know of the ticket at the counter."""
     service: str | None          # a booking's service
     name: str | None             # a booking's name
-    waited: timedelta            # from arrival (kept across transfers) to the last call
-    called_at: object            # naive UTC datetime of the last call or recall
+    waited: timedelta            # from arrival (kept across transfers) to its latest call
 
 
 def brief(session, ticket):
@@ -423,15 +422,10 @@ def brief(session, ticket):
         select(Appointment).where(Appointment.id == ticket.appointment_id)
         .options(joinedload(Appointment.service))) if ticket.appointment_id else None
     called = session.scalar(select(func.max(TicketEvent.at)).where(
-        TicketEvent.ticket_id == ticket.id,
-        TicketEvent.kind.in_([EventKind.CALLED, EventKind.RECALLED])))
-    first_call = session.scalar(select(TicketEvent.at).where(
-        TicketEvent.ticket_id == ticket.id, TicketEvent.kind == EventKind.CALLED)
-        .order_by(TicketEvent.id.desc()).limit(1)) or called or ticket.arrived_at
+        TicketEvent.ticket_id == ticket.id, TicketEvent.kind == EventKind.CALLED))
     return Brief(service=appointment.service.name if appointment else None,
                  name=appointment.name if appointment else None,
-                 waited=max(first_call - ticket.arrived_at, timedelta(0)),
-                 called_at=called or first_call)
+                 waited=max((called or ticket.arrived_at) - ticket.arrived_at, timedelta(0)))
 
 
 # --- undo: a clerk's last action, for a short time ----------------------------------------

@@ -419,6 +419,7 @@ def _do(action, counter, now):
         return ops.mark_no_show(db.session, ticket, counter, user, now)
     form = _transfer_form(counter)
     if not form.validate():
-        raise ops.QueueRefused(_l("Pilih antrean tujuan dari daftar."))
+        raise ops.QueueRefused(_l("Catatan paling panjang 200 huruf.") if form.note.errors
+                               else _l("Pilih antrean tujuan dari daftar."))
     target = db.session.get(Queue, int(form.queue.data))
     return ops.transfer(db.session, ticket, counter, target, user, now, form.note.data)

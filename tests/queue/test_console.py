@@ -75,6 +75,7 @@ def test_a_transfer_goes_to_another_line_by_default_and_its_note_reaches_the_nex
     assert f'selected value="{b_id}"' in selected or f'value="{b_id}" selected' in selected
     assert _act(desk, "alihkan", queue=str(b_id), note="x" * 201).status_code == 302
     assert _ticket(app).status == TicketStatus.CALLED                   # refused: too long
+    assert "Catatan paling panjang 200 huruf." in _page(desk)
     assert _act(desk, "alihkan", queue=str(b_id),
                 note="  Perlu  legalisir\nakta  ").status_code == 302
     assert _ticket(app).status == TicketStatus.WAITING
