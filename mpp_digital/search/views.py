@@ -21,14 +21,15 @@ log = logging.getLogger(__name__)
 
 @bp.get("/cari")
 def results():
-    key = _page_key(get_index())
+    version = versioning.current(db.session)
+    key = _page_key(get_index(), version)
     kept = cache.get(key) if key else None
     if kept is not None:
         body, top = kept
         response = make_response(body)
         response.mimetype = "text/html"
     else:
-        page, top = _render()
+        page, top = _render(version)
         response = make_response(page)
         if key and top is not None and not personal(response):
             cache.set(key, (response.get_data(), top))
@@ -37,7 +38,7 @@ def results():
     return response
 
 
-def _page_key(index):
+def _page_key(index, version):
     """The rendered page's key in the page cache, or None when it must not be kept (staff
     signed in, an index that cannot be opened). Citizens repeat the same few searches all
     day; the page shows the index's answer and the catalogue's rows, so the key carries the
@@ -53,16 +54,16 @@ def _page_key(index):
         state = index.applied()
     except Exception:              # the search itself falls back to the database
         return None
-    parts = (versioning.current(db.session), *state, thesaurus.current(db.session).fingerprint,
+    parts = (version, *state, thesaurus.current(db.session).fingerprint,
              get_locale(), request.full_path)
     return "search|" + "|".join(str(part) for part in parts)
 
 
-def _render():
+def _render(version):
     """(the page, the top hit's service id or None); only a page with hits is kept (the
-    "most searched" list shown without hits moves with every count)."""
+    "most searched" list shown without hits moves with every count). `version` is the
+    catalogue's, read once for the page's key and its filters."""
     form = SearchForm(request.args)
-    version = versioning.current(db.session)
     form.set_choices(*remembered("search-filters", version, _filters), version=version)
     mpp = catalogue.get_hall(db.session, form.mpp.data) if form.mpp.data else None
     outcome = None
