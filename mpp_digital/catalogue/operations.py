@@ -347,7 +347,7 @@ class LineToday:
 
 def lines_today(session, mpp, now, language):
     """[LineToday] for each line of the hall, by letter: a line is open while any service it
-    serves is (each offering's own hours within the hall's); a line serving nothing follows
+    serves is (by the offering's own hours, else the hall's); a line serving nothing follows
     the hall."""
     local = now.astimezone(ZoneInfo(mpp.timezone))
     today, clock = local.date(), local.time().replace(tzinfo=None)
@@ -358,7 +358,7 @@ def lines_today(session, mpp, now, language):
         served.setdefault(offering.queue_id, []).append(offering)
     hall = day_status(today, intervals(mpp.hours), closures, holiday).spans
     lines = []
-    for queue in sorted(mpp.queues, key=lambda q: q.letter):
+    for queue in mpp.queues:                                      # by letter
         offerings = served.get(queue.id, [])
         spans = sorted({span for o in offerings for span in day_status(
             today, offering_hours(o), closures, holiday).spans}) if offerings else list(hall)
