@@ -88,7 +88,7 @@ async function saveAll(paths) {
 const REFRESH_EVERY = 5 * 60 * 1000;
 let refreshedAt = 0;
 
-async function refreshAll() {
+async function refreshAll(attempt = 0) {
   if (Date.now() - refreshedAt < REFRESH_EVERY) return;
   refreshedAt = Date.now();
   const cache = await caches.open(PAGES);
@@ -106,7 +106,13 @@ async function refreshAll() {
   try {
     await Promise.all([next(), next(), next(), next()]);
   } catch (offline) {
-    refreshedAt = 0;                   // try again when the connection is back
+    // The connection is not back yet (the page may hear "online" before this worker's own
+    // requests get through): try again a few times, then at the next "online".
+    refreshedAt = 0;
+    if (attempt < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await refreshAll(attempt + 1);
+    }
   }
 }
 
