@@ -95,6 +95,28 @@ def _sqlite_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def read_committed(statement, **params):
+    """The first row of one read, of what is committed now, on a pooled connection of its own.
+
+    For the version reads that decide a 304 or a cached page before anything else: the
+    request's session is never touched, so such a request opens no transaction. On PostgreSQL
+    the connection is in autocommit, one round trip (no BEGIN and ROLLBACK around it); on
+    SQLite BEGIN and ROLLBACK are calls in this process. Build `statement` once, with
+    bindparam() for `params`: constructing it again costs more than running it.
+    """
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        # The isolation level is the driver's attribute, set and reset without a round trip.
+        # (Not on SQLite: resetting pysqlite from autocommit undoes _sqlite_pragmas' recipe.)
+        engines = current_app.extensions.setdefault("mpp_autocommit", {})
+        if engine not in engines:
+            engines.clear()
+            engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+        engine = engines[engine]
+    with engine.connect() as connection:
+        return connection.execute(statement, params).first()
+
+
 def begin_write(session):
     """Start a unit of work that will write.
 

@@ -56,7 +56,7 @@ def public_page(time_part=None):
                 response = make_response(view(**kwargs))
                 response.headers["Cache-Control"] = "private, no-cache"
                 return response
-            version = versioning.current(db.session)
+            version = versioning.current()
             parts = [f"c{version}", str(get_locale())]
             if time_part is not None:
                 parts.append(time_part(version, kwargs["slug"]))

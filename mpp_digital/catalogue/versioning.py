@@ -8,7 +8,7 @@ from itertools import chain
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from ..extensions import upsert
+from ..extensions import read_committed, upsert
 from .models import (Agency, CatalogueVersion, Closure, Counter, LifeEvent, LifeEventStep, Mpp,
                      Offering, OpeningHours, Province, Queue, Region, Service)
 
@@ -16,9 +16,17 @@ VERSIONED = (Agency, Closure, Counter, LifeEvent, LifeEventStep, Mpp, Offering, 
              Province, Queue, Region, Service)
 
 
-def current(session):
-    """The catalogue's version now (0 before its first change)."""
-    return session.scalar(select(CatalogueVersion.version).where(CatalogueVersion.id == 1)) or 0
+_VERSION = select(CatalogueVersion.version).where(CatalogueVersion.id == 1)
+
+
+def current(session=None):
+    """The catalogue's version (0 before its first change): in `session`'s transaction, or
+    without a session what is committed now (extensions.read_committed), as the public pages
+    read it before anything else."""
+    if session is None:
+        row = read_committed(_VERSION)
+        return row[0] if row else 0
+    return session.scalar(_VERSION) or 0
 
 
 def bump(session):

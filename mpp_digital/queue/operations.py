@@ -11,7 +11,7 @@ from datetime import timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 from num2words import num2words
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.operations import audit
@@ -20,7 +20,7 @@ from ..booking.operations import normalise_code, same_last4
 from ..clock import local_day, utc
 from ..catalogue.models import Mpp, Offering, Province, Queue, Region
 from ..errors import DomainError, NotFound
-from ..extensions import remembered, upsert
+from ..extensions import read_committed, remembered, upsert
 from ..filters import long_date
 from .models import (EventKind, HallQueueVersion, Ticket, TicketEvent, TicketNumber,
                      TicketStatus)
@@ -54,25 +54,31 @@ def bump_hall(session, queue_id=None, mpp_id=None):
         index_elements=["mpp_id"], set_={"version": HallQueueVersion.version + 1}))
 
 
-def hall_version(session, slug):
-    """(mpp_id, timezone, version) of a hall by slug in one indexed read; None for an unknown
-    hall."""
-    return session.execute(
-        select(Mpp.id.label("mpp_id"), Province.timezone,
-               func.coalesce(HallQueueVersion.version, 0).label("version"))
-        .join(Mpp.region).join(Region.province)
-        .outerjoin(HallQueueVersion, HallQueueVersion.mpp_id == Mpp.id)
-        .where(Mpp.slug == slug)).first()
+_HALL_VERSION = (
+    select(Mpp.id.label("mpp_id"), Province.timezone,
+           func.coalesce(HallQueueVersion.version, 0).label("version"))
+    .join(Mpp.region).join(Region.province)
+    .outerjoin(HallQueueVersion, HallQueueVersion.mpp_id == Mpp.id)
+    .where(Mpp.slug == bindparam("slug")))
+
+_TICKET_VERSION = (
+    select(Ticket.id.label("ticket_id"),
+           func.coalesce(HallQueueVersion.version, 0).label("version"))
+    .join(Queue, Queue.id == Ticket.queue_id)
+    .outerjoin(HallQueueVersion, HallQueueVersion.mpp_id == Queue.mpp_id)
+    .where(Ticket.token == bindparam("token")))
 
 
-def ticket_version(session, token):
-    """(ticket_id, version) of a ticket's hall by the ticket's token in one indexed read."""
-    return session.execute(
-        select(Ticket.id.label("ticket_id"),
-               func.coalesce(HallQueueVersion.version, 0).label("version"))
-        .join(Queue, Queue.id == Ticket.queue_id)
-        .outerjoin(HallQueueVersion, HallQueueVersion.mpp_id == Queue.mpp_id)
-        .where(Ticket.token == token)).first()
+def hall_version(slug):
+    """(mpp_id, timezone, version) of a hall by slug in one indexed read of what is committed,
+    outside the request's transaction (extensions.read_committed); None for an unknown hall."""
+    return read_committed(_HALL_VERSION, slug=slug)
+
+
+def ticket_version(token):
+    """(ticket_id, version) of a ticket's hall by the ticket's token in one indexed read of what
+    is committed (as hall_version)."""
+    return read_committed(_TICKET_VERSION, token=token)
 
 
 def _staff(session, user, now, action, ticket, counter=None, after=None):

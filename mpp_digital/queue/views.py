@@ -18,7 +18,7 @@ from ..accounts.operations import can_use_counter
 from ..catalogue import operations as catalogue
 from ..catalogue.models import Counter, Queue
 from ..errors import DomainError, NotFound
-from ..extensions import begin_write, db, limiter
+from ..extensions import begin_write, cache, db, limiter
 from ..filters import clock as wall_clock
 from ..filters import tz_abbr
 from ..validation import parse_id
@@ -230,7 +230,7 @@ def _revalidated(etag, cache_control, build):
 
 @bp.get("/tiket/<token>")
 def ticket_status(token):
-    found = ops.ticket_version(db.session, token)
+    found = ops.ticket_version(token)
     if found is None:
         raise NotFound(_l("Tiket tidak ditemukan."))
     now = clock.now()
@@ -259,19 +259,30 @@ def board(slug):
         db.session, mpp.id, clock.local_day(mpp, clock.now())))
 
 
+# A hall's feed changes with every call; one version is polled for minutes at most.
+BOARD_KEPT_SECONDS = 600
+
+
 @bp.get("/mpp/<slug>/layar.json")
 def board_json(slug):
-    hall = ops.hall_version(db.session, slug)
+    hall = ops.hall_version(slug)
     if hall is None:
         raise NotFound(_l("MPP tidak ditemukan."))
     day = clock.now().astimezone(ZoneInfo(hall.timezone)).date()
+    etag = f"b{hall.mpp_id}-{hall.version}-{day.isoformat()}"
 
     def feed():
-        response = make_response(json.dumps(ops.board(db.session, hall.mpp_id, day),
-                                            separators=(",", ":")))
+        # What the feed says is fixed by its ETag (the hall, its queue version, its day), so
+        # every screen of the hall that polls after a change gets the one built first, from
+        # the page cache (shared by the workers and machines when that is Redis).
+        body = cache.get(f"board|{etag}")
+        if body is None:
+            body = json.dumps(ops.board(db.session, hall.mpp_id, day), separators=(",", ":"))
+            cache.set(f"board|{etag}", body, timeout=BOARD_KEPT_SECONDS)
+        response = make_response(body)
         response.mimetype = "application/json"
         return response
-    return _revalidated(f"b{hall.mpp_id}-{hall.version}-{day.isoformat()}", "no-cache", feed)
+    return _revalidated(etag, "no-cache", feed)
 
 
 # --- the clerk's console -------------------------------------------------------------------
@@ -316,7 +327,7 @@ def console_line(counter_id):
     """The console's waiting line, polled by console.js: 304 after one indexed read while
     the hall's queues are unchanged (and the minute, for the waiting times, is the same)."""
     counter = _counter(counter_id)
-    hall = ops.hall_version(db.session, counter.mpp.slug)
+    hall = ops.hall_version(counter.mpp.slug)
     now = clock.now()
     etag = f"c{counter.id}-{hall.version}-{get_locale()}-{int(now.timestamp() // 60)}"
     return _revalidated(etag, "no-store", lambda: make_response(render_template(

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 @bp.get("/cari")
 def results():
-    version = versioning.current(db.session)
+    version = versioning.current()
     key = _page_key(get_index(), version)
     kept = cache.get(key) if key else None
     if kept is not None:

@@ -67,7 +67,7 @@ def submit(token):
 def _ratings_so_far(version, slug):
     """What of the clock and the queue an IKM page shows: the hall's date (a default period
     ends today) and its queue version, which every rating bumps."""
-    hall = queue_ops.hall_version(db.session, slug)
+    hall = queue_ops.hall_version(slug)
     if hall is None:
         return "unknown"                     # the view answers 404, which is never kept
     return f"{clock.now().astimezone(ZoneInfo(hall.timezone)).date()}.q{hall.version}"
