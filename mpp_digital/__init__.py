@@ -35,9 +35,12 @@ def create_app(test_config=None, instance_path=None):
     _settle_config(app)
 
     from . import cli, errors, filters, i18n, notify, ops, search, throttle
-    from .extensions import api, babel, cache, csrf, db, limiter, login_manager, migrate
+    from .extensions import (api, babel, cache, csrf, db, limiter, login_manager, migrate,
+                             ping_idle_connections)
 
     db.init_app(app)
+    with app.app_context():
+        ping_idle_connections(db.engine)
     migrate.init_app(app, db)
     csrf.init_app(app)
     cache.init_app(app)

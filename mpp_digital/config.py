@@ -5,7 +5,9 @@ No secrets live here: `flask init` writes SECRET_KEY and NIK_HMAC_KEY into insta
 
 # The database; None means SQLite at instance/mpp.sqlite3.
 DATABASE_URL = None
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# No pool_pre_ping (a round trip before every request's first statement): a connection idle
+# for a while is pinged before use instead (extensions.ping_idle_connections).
+SQLALCHEMY_ENGINE_OPTIONS = {}
 
 SECRET_KEY = None
 # Keys the NIK's HMAC; changing it unlinks existing bookings from their NIKs.

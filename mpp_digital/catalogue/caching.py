@@ -22,6 +22,7 @@ from .. import clock
 from ..extensions import cache, db, remembered
 from . import operations, versioning
 
+
 def _local_now(version, slug):
     zone = remembered("hall-zones", (version, slug),
                       lambda: clock.zone(operations.get_hall(db.session, slug)))
