@@ -1,5 +1,6 @@
 from datetime import date, time, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from mpp_digital.booking import operations as ops
@@ -110,6 +111,28 @@ def test_missing_days_are_generated_lazily_up_to_the_horizon(ctx):
     assert days[0][0] == MONDAY and all(d.isoweekday() <= 5 for d, _ in days)
     friday = next_weekday(MONDAY, 5)
     assert dict(days)[friday] == 12
+
+
+@pytest.mark.parametrize("hall", ["kota-kediri", "kota-mataram", "kabupaten-halmahera-utara"])
+def test_available_days_sum_each_local_day_as_its_slots_do(ctx, hall):
+    """The database sums the seats per local day; in WITA a day's first slot starts at 00.00
+    UTC, in WIT at 23.00 UTC the day before: each must count on its own local day."""
+    offer = offering(hall, "kartu-keluarga-baru")
+    now = utc_at(MONDAY, 0) - timedelta(hours=12)
+    schedule.ensure_slots(db.session, offer, now)
+    first = schedule.free_slots(db.session, offer, MONDAY, now)[0]
+    ops.book_appointment(db.session, offer, first, citizen(1), now, KEY, 3)
+    expected = {}
+    for slot in db.session.scalars(select(Slot).where(Slot.offering_id == offer.id)):
+        if slot in schedule.free_slots(db.session, offer,
+                                       ops.to_local(offer.mpp, slot.starts_at).date(), now):
+            day = ops.to_local(offer.mpp, slot.starts_at).date()
+            expected[day] = expected.get(day, 0) + slot.capacity - slot.booked
+    days = schedule.available_days(db.session, offer, now)
+    assert days == sorted(expected.items())
+    assert dict(days)[MONDAY] == sum(s.capacity - s.booked for s in
+                                     schedule.free_slots(db.session, offer, MONDAY, now))
+    assert days[-1][0] > MONDAY + timedelta(days=7)
 
 
 def test_changing_hours_after_a_cancellation_keeps_the_cancelled_bookings_slot(ctx):
