@@ -9,6 +9,8 @@ from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale, gettext as _, ngettext
 from markupsafe import Markup
 
+from .i18n import language
+
 TZ_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
@@ -19,7 +21,7 @@ def tz_abbr(tzname):
 
 def clock(value):
     """A wall-clock time: 08.00 in Bahasa Indonesia, 8:00 AM in English."""
-    return _clock(value, str(get_locale()))
+    return _clock(value, language())
 
 
 # A hall page shows dozens of times and fees; Babel takes tens of microseconds for each.
@@ -44,7 +46,7 @@ def weekday_name(iso_weekday):
 
 def weekday_range(days):
     """[1, 2, 3, 4] → "Senin–Kamis"; [1, 3] → "Senin, Rabu"."""
-    return _weekday_range(tuple(days), str(get_locale()))
+    return _weekday_range(tuple(days), language())
 
 
 @lru_cache(maxsize=1024)
@@ -56,7 +58,7 @@ def _weekday_range(days, locale):
 
 def online_badge(mode):
     """How a service is done ("Datang langsung"), as a badge in the page's language."""
-    return _online_badge(mode, str(get_locale()))
+    return _online_badge(mode, language())
 
 
 @lru_cache(maxsize=64)
@@ -68,7 +70,7 @@ def rupiah(amount):
     """0 is "Gratis"; otherwise Rp350.000 (IDR350,000 in English)."""
     if amount == 0:
         return _("Gratis")
-    return _rupiah(amount, str(get_locale()))
+    return _rupiah(amount, language())
 
 
 @lru_cache(maxsize=4096)
@@ -89,7 +91,7 @@ def duration(value, unit):
 
 def localized_name(service):
     """A service's English name on English pages, when it has one."""
-    if str(get_locale()) == "en" and service.name_en:
+    if language() == "en" and service.name_en:
         return service.name_en
     return service.name
 
@@ -112,7 +114,7 @@ def decimal(value, places=None):
     """
     if not isinstance(value, (int, float, Decimal)):
         value = float(value)             # exact fractions of the IKM
-    return _decimal(value, places, str(get_locale()))
+    return _decimal(value, places, language())
 
 
 @lru_cache(maxsize=8192)

@@ -1,7 +1,8 @@
 """Which language a page is in: Bahasa Indonesia unless the visitor chose English."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, has_request_context, redirect, request
+from flask import Blueprint, abort, current_app, g, has_request_context, redirect, request
+from flask_babel import get_locale, get_translations
 
 bp = Blueprint("i18n", __name__)
 
@@ -13,6 +14,46 @@ def select_locale():
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+# A page asks for its language hundreds of times (each time, fee and service name it shows)
+# and for a translation at every _(): Flask-Babel answers each through several context-local
+# lookups. These two read the locale where Flask-Babel keeps it for the context (so that
+# force_locale, which replaces it, is obeyed) and keep what follows from it beside it.
+
+def _babel_state():
+    """Flask-Babel's namespace for this app context, or None outside one."""
+    try:
+        return getattr(g._get_current_object(), "_flask_babel", None)
+    except RuntimeError:
+        return None
+
+
+def language():
+    """The language of what is being rendered, "id" or "en": str(flask_babel.get_locale())."""
+    state = _babel_state()
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        locale = get_locale()                    # chooses it, and keeps it in the state
+        if locale is None:                       # outside any app context
+            return current_app.config["BABEL_DEFAULT_LOCALE"]
+        state = _babel_state()
+    kept = getattr(state, "mpp_language", None)
+    if kept is None or kept[0] is not locale:
+        kept = state.mpp_language = (locale, str(locale))
+    return kept[1]
+
+
+def translations():
+    """flask_babel.get_translations(), looked up once per context and locale."""
+    state = _babel_state()
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        return get_translations()
+    kept = getattr(state, "mpp_translations", None)
+    if kept is None or kept[0] is not locale:
+        kept = state.mpp_translations = (locale, get_translations())
+    return kept[1]
 
 
 def safe_next(target):
@@ -44,7 +85,14 @@ def switch(code):
 
 
 def init_app(app):
+    """After Babel.init_app: templates translate through translations()."""
     app.register_blueprint(bp)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)
 
     @app.context_processor
     def language():

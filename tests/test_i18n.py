@@ -70,3 +70,27 @@ def test_the_page_filters_answer_in_the_language_of_each_request():
                 assert filters.clock(time(8, 0)) == at
                 assert f">{badge}</span>" in filters.online_badge(OnlineMode.VISIT_ONLY)
                 assert filters.decimal(85.62, 2) == share and filters.decimal(3) == "3"
+
+
+def test_the_kept_language_follows_force_locale_and_back(app):
+    """Templates and filters read the language where Flask-Babel keeps it: a message composed
+    in the citizen's language inside an Indonesian request is in that language, and the page
+    goes on in Indonesian after it."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from mpp_digital.filters import rupiah
+    from mpp_digital.i18n import language
+
+    page = "{{ _('Gratis') }} {{ 350000|rupiah }}"
+    with app.test_request_context("/"):
+        assert language() == "id"
+        assert render_template_string(page) == "Gratis Rp350.000"
+        with force_locale("en"):
+            assert language() == "en"
+            assert render_template_string(page) == "Free IDR350,000"
+            assert rupiah(0) == "Free"
+        assert language() == "id"
+        assert render_template_string(page) == "Gratis Rp350.000"
+    with app.test_request_context("/", headers={"Cookie": "bahasa=en"}):
+        assert language() == "en" and render_template_string(page).startswith("Free")
