@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and initialised by create_app()."""
 import sqlite3
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
@@ -122,15 +123,15 @@ def ping_idle_connections(engine):
                 raise DisconnectionError("the database did not answer a ping") from error
 
 
-def read_committed(statement, **params):
-    """The first row of one read, of what is committed now, on a pooled connection of its own.
-
-    For the version reads that decide a 304 or a cached page before anything else: the
-    request's session is never touched, so such a request opens no transaction. On PostgreSQL
-    the connection is in autocommit, one round trip (no BEGIN and ROLLBACK around it); on
-    SQLite BEGIN and ROLLBACK are calls in this process. Build `statement` once, with
-    bindparam() for `params`: constructing it again costs more than running it.
-    """
+@contextmanager
+def committed_connection():
+    """A pooled connection of its own, outside the request's session, for reads of what is
+    committed now: the version reads that decide a 304 or a cached page before anything else
+    (the request's session is never touched, so such a request opens no transaction), and the
+    API client of a request. On PostgreSQL the connection is in autocommit, each read one
+    round trip (no BEGIN and ROLLBACK around it); on SQLite BEGIN and ROLLBACK are calls in
+    this process. Build statements once, with bindparam(): constructing one again costs more
+    than running it."""
     engine = db.engine
     if engine.dialect.name == "postgresql":
         # The isolation level is the driver's attribute, set and reset without a round trip.
@@ -141,6 +142,12 @@ def read_committed(statement, **params):
             engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
         engine = engines[engine]
     with engine.connect() as connection:
+        yield connection
+
+
+def read_committed(statement, **params):
+    """The first row of one read on a committed_connection()."""
+    with committed_connection() as connection:
         return connection.execute(statement, params).first()
 
 

@@ -8,14 +8,16 @@ and its Idempotency-Keys are its own. Creating and revoking are audited.
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from limits import parse_many
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..clock import utc
 from ..errors import DomainError
-from .models import ApiClient
+from ..extensions import committed_connection
+from .models import ApiClient, api_client_mpp
 from .operations import audit
 
 KEY_PREFIX = "mpp_"
@@ -61,15 +63,38 @@ def revoke_api_client(session, client, actor, now):
           before={"name": client.name}, after={"revoked": True}, mpp_id=None)
 
 
-def client_for_key(session, key):
-    """The active client whose key this is, or None (the same for every kind of mismatch)."""
+@dataclass(frozen=True)
+class Partner:
+    """An active API client as a request sees it."""
+    id: int
+    rate_limit: str
+    halls: frozenset | None             # the ids of its halls; None: every hall
+
+    def halls_allowed(self):
+        return None if self.halls is None else set(self.halls)
+
+
+_BY_PREFIX = select(ApiClient.id, ApiClient.key_hash, ApiClient.all_mpps, ApiClient.rate_limit,
+                    ApiClient.revoked_at).where(ApiClient.key_prefix == bindparam("prefix"))
+_HALLS = select(api_client_mpp.c.mpp_id).where(
+    api_client_mpp.c.api_client_id == bindparam("client"))
+
+
+def partner_for_key(key):
+    """The active client whose key this is, as a Partner, or None (the same for every kind of
+    mismatch). Read on a connection of its own (extensions.committed_connection), before the
+    booking's write transaction begins: that opens no transaction of the request's own to end
+    first."""
     if not isinstance(key, str) or not key.startswith(KEY_PREFIX) or len(key) > 200:
         return None
     prefix, _, secret = key[len(KEY_PREFIX):].partition("_")
     if not prefix or not secret:
         return None
-    client = session.scalar(select(ApiClient).where(ApiClient.key_prefix == prefix))
-    if client is None or not client.is_active \
-            or not hmac.compare_digest(client.key_hash, _digest(key)):
-        return None
-    return client
+    with committed_connection() as connection:
+        client = connection.execute(_BY_PREFIX, {"prefix": prefix}).first()
+        if client is None or client.revoked_at is not None \
+                or not hmac.compare_digest(client.key_hash, _digest(key)):
+            return None
+        halls = None if client.all_mpps else frozenset(
+            connection.execute(_HALLS, {"client": client.id}).scalars())
+    return Partner(client.id, client.rate_limit, halls)

@@ -122,7 +122,7 @@ def _api_client():
     """The partner this request authenticates as, or None (looked up once per request)."""
     if "api_client" not in g:
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-        g.api_client = (api_clients.client_for_key(db.session, key.strip())
+        g.api_client = (api_clients.partner_for_key(key.strip())
                         if scheme.lower() == "bearer" else None)
     return g.api_client
 
@@ -190,9 +190,8 @@ def book(data):
     Needs `Authorization: Bearer <key>` of an API client; it books only at the halls the
     client was allowed. Citizens book through the web form.
     """
-    client = _api_client()
+    client = _api_client()             # read outside the session: BEGIN has nothing to end
     key = _idempotency_key()
-    # What the partner may do, read before BEGIN (which ends the read transaction, expiring it).
     client_id = client.id
     halls = client.halls_allowed()
     begin_write(db.session)            # before any read: nothing loaded expires at BEGIN
