@@ -35,9 +35,9 @@ def language():
     locale = getattr(state, "babel_locale", None)
     if locale is None:
         locale = get_locale()                    # chooses it, and keeps it in the state
-        if locale is None:                       # outside any app context
-            return current_app.config["BABEL_DEFAULT_LOCALE"]
         state = _babel_state()
+        if state is None:                        # outside an app context: nothing to keep
+            return str(locale)
     kept = getattr(state, "mpp_language", None)
     if kept is None or kept[0] is not locale:
         kept = state.mpp_language = (locale, str(locale))
