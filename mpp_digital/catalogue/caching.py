@@ -14,7 +14,7 @@ no cookie at all, and those are the pages a proxy can share.
 from bisect import bisect_right
 from functools import wraps
 
-from flask import current_app, make_response, request, session
+from flask import current_app, g, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -57,7 +57,7 @@ def public_page(time_part=None):
                 response = make_response(view(**kwargs))
                 response.headers["Cache-Control"] = "private, no-cache"
                 return response
-            version = versioning.current()
+            version = g.catalogue_version = versioning.current()
             parts = [f"c{version}", str(get_locale())]
             if time_part is not None:
                 parts.append(time_part(version, kwargs["slug"]))
@@ -78,6 +78,13 @@ def public_page(time_part=None):
             return response
         return wrapped
     return decorator
+
+
+def page_version():
+    """The catalogue's version the public page being rendered is for: read once by
+    public_page (read here for a member of staff, whose pages are not kept)."""
+    version = g.get("catalogue_version")
+    return versioning.current() if version is None else version
 
 
 def _rendered(key, view, kwargs):

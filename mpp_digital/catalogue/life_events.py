@@ -2,12 +2,14 @@
 national admins (and loaded with the demo), read by the life-event pages and the visit
 planner."""
 import re
+from collections import namedtuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..errors import NotFound
+from ..extensions import remembered
 from .models import LifeEvent, LifeEventStep, Offering, Service
 
 
@@ -113,6 +115,15 @@ def load(session, data):
 
 def all_events(session):
     return session.scalars(select(LifeEvent).order_by(LifeEvent.position)).all()
+
+
+ListedEvent = namedtuple("ListedEvent", "slug name name_en")
+
+
+def listed(session, version):
+    """The life events as a hall page links them, read once per catalogue `version`."""
+    return remembered("life-events", version, lambda: [
+        ListedEvent(e.slug, e.name, e.name_en) for e in all_events(session)])
 
 
 def get_event(session, slug):

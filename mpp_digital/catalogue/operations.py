@@ -170,8 +170,8 @@ def get_hall(session, slug, hours=False):
     opening hours: for pages that show its name and hours, not its catalogue."""
     options = [joinedload(Mpp.region).joinedload(Region.province)]     # one statement
     if hours:
-        options.append(selectinload(Mpp.hours))
-    mpp = session.scalar(select(Mpp).where(Mpp.slug == slug).options(*options))
+        options.append(joinedload(Mpp.hours))                          # still one
+    mpp = session.scalars(select(Mpp).where(Mpp.slug == slug).options(*options)).unique().first()
     if mpp is None:
         raise NotFound(_l("MPP tidak ditemukan."))
     return mpp

@@ -6,7 +6,7 @@ from .. import clock
 from ..extensions import db
 from . import life_events
 from . import operations as ops
-from .caching import hall_dated_page, hall_page, national_page
+from .caching import hall_dated_page, hall_page, national_page, page_version
 from .forms import RegionSearchForm
 
 bp = Blueprint("catalogue", __name__)
@@ -58,7 +58,7 @@ def mpp(slug):
                            week=ops.group_by_hours(ops.intervals(mpp.hours)),
                            agencies=agencies,
                            services=sum(len(services) for _, _, services in agencies),
-                           life_events=life_events.all_events(db.session))
+                           life_events=life_events.listed(db.session, page_version()))
 
 
 @bp.get("/mpp/<slug>/layanan/<service>")

@@ -106,3 +106,24 @@ def test_the_json_export_carries_them_and_importing_it_changes_nothing(app, tmp_
     assert refused.exit_code != 0 and "circle" in refused.output
     assert json.loads(runner.invoke(args=["catalogue", "export", "--format", "json"])
                       .output) == again
+
+
+def test_a_hall_page_lists_the_life_events_as_the_admin_left_them(app, client, login_as):
+    """A hall page's list of life events is read once per catalogue version: an event added,
+    renamed or removed is shown so on the next visit (the visitor is not signed in, so the
+    page comes from the page cache when nothing changed)."""
+    visitor, hall = app.test_client(), "/mpp/kota-kediri"
+    link = 'href="/mpp/kota-kediri/peristiwa-hidup/pensiun"'
+    first = visitor.get(hall).get_data(as_text=True)
+    assert 'href="/mpp/kota-kediri/peristiwa-hidup/kelahiran"' in first and link not in first
+    login_as(Role.NATIONAL_ADMIN)
+    token = csrf_token(client.get(AREA).get_data(as_text=True))
+    client.post(AREA, data={"csrf_token": token, "e-slug": "pensiun", "e-name": "Pensiun",
+                            "e-steps": "npwp-orang-pribadi"})
+    assert f"{link}>Pensiun<" in visitor.get(hall).get_data(as_text=True)
+    edit = f"{AREA}/{_event(app, 'pensiun')[0]}"
+    client.post(edit, data={"csrf_token": token, "e-name": "Masa pensiun",
+                            "e-steps": "npwp-orang-pribadi"})
+    assert f"{link}>Masa pensiun<" in visitor.get(hall).get_data(as_text=True)
+    client.post(f"{edit}/hapus", data={"csrf_token": token})
+    assert link not in visitor.get(hall).get_data(as_text=True)
