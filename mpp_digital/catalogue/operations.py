@@ -2,6 +2,7 @@
 office asks for (import and export: import_export.py). Every function takes the session."""
 import csv
 import re
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..errors import DomainError, NotFound
+from ..extensions import remembered
 from .models import (Agency, Closure, DurationUnit, Mpp, Offering, OnlineMode, OpeningHours,
                      Province, Queue, Region, RegionKind, Service, closure_open_mpp)
 from .schedule import DayStatus, Interval, day_status, effective_hours, group_by_hours
@@ -180,12 +182,14 @@ def get_hall(session, slug, hours=False):
 def get_offering(session, mpp_slug, service_slug):
     hall = contains_eager(Offering.mpp)
     service = contains_eager(Offering.service)
-    offering = session.scalar(
+    # One statement: a week of the hall's hours times a week of the offering's own is a few
+    # dozen rows at most.
+    offering = session.scalars(
         select(Offering).join(Offering.mpp).join(Offering.service)
         .where(Mpp.slug == mpp_slug, Service.slug == service_slug)
         .options(hall.joinedload(Mpp.region).joinedload(Region.province),
-                 hall.selectinload(Mpp.hours), service.joinedload(Service.agency),
-                 selectinload(Offering.hours)))
+                 hall.joinedload(Mpp.hours), service.joinedload(Service.agency),
+                 joinedload(Offering.hours))).unique().first()
     if offering is None:
         raise NotFound(_l("Layanan ini tidak tersedia di MPP tersebut."))
     return offering
@@ -224,14 +228,24 @@ def offering_counts(session, service_ids):
         .where(Offering.service_id.in_(service_ids)).group_by(Offering.service_id)).all())
 
 
-def mpps_offering(session, service, exclude=None):
-    """The MPPs where a service is offered, in region code order."""
-    query = (select(Mpp).join(Mpp.offerings).join(Mpp.region)
-             .where(Offering.service_id == service.id)
-             .options(contains_eager(Mpp.region)).order_by(Region.code))
-    if exclude is not None:
-        query = query.where(Mpp.id != exclude.id)
-    return session.scalars(query).all()
+HallLink = namedtuple("HallLink", "id slug name")
+
+
+def halls_offering(session, service_id, version):
+    """[HallLink] of the halls offering a service, in region code order: what every hall's
+    page of that service links to as "elsewhere", read once per catalogue `version`."""
+    return remembered("halls-offering", (version, service_id), lambda: [
+        HallLink(*row) for row in session.execute(
+            select(Mpp.id, Mpp.slug, Mpp.name).join(Mpp.offerings).join(Mpp.region)
+            .where(Offering.service_id == service_id).order_by(Region.code))])
+
+
+def mpps_offering(session, service):
+    """The MPPs where a service is offered, in region code order, with their regions."""
+    return session.scalars(
+        select(Mpp).join(Mpp.offerings).join(Mpp.region)
+        .where(Offering.service_id == service.id)
+        .options(contains_eager(Mpp.region)).order_by(Region.code)).all()
 
 
 def closures_for(session, mpp, first_day, last_day):

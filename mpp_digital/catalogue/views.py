@@ -70,8 +70,9 @@ def offering(slug, service):
                            service=offering.service, week=ops.group_by_hours(hours),
                            days=ops.next_days(db.session, offering.mpp, clock.now(),
                                               str(get_locale()), hours=hours),
-                           elsewhere=ops.mpps_offering(db.session, offering.service,
-                                                       exclude=offering.mpp))
+                           elsewhere=[hall for hall in ops.halls_offering(
+                               db.session, offering.service_id, page_version())
+                               if hall.id != offering.mpp_id])
 
 
 @bp.get("/mpp/<slug>/layanan/<service>/persyaratan")
@@ -93,7 +94,7 @@ def services():
 def service(slug):
     service = ops.get_service(db.session, slug)
     return render_template("catalogue/service.html", service=service,
-                           mpps=ops.mpps_offering(db.session, service))
+                           mpps=ops.halls_offering(db.session, service.id, page_version()))
 
 
 @bp.get("/peristiwa-hidup")

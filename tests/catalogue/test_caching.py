@@ -142,3 +142,26 @@ def test_a_page_that_touches_the_session_is_neither_shared_nor_kept(app, client)
     shared = client.get("/layanan/paspor-biasa")
     assert "Bahasa diganti." not in shared.get_data(as_text=True)
     assert shared.headers["Cache-Control"].startswith("public")
+
+
+def test_the_other_halls_of_a_service_are_read_again_after_a_change(app, client):
+    """Which halls offer a service is read once per catalogue version for every hall's page
+    of that service: a hall that stops offering it leaves the list on the next visit, and the
+    national page of the service."""
+    from sqlalchemy import select
+
+    from mpp_digital.catalogue.models import Offering, Service
+
+    link = 'href="/mpp/kota-mataram/layanan/kartu-keluarga-baru"'
+    assert link in client.get("/mpp/kota-kediri/layanan/kartu-keluarga-baru").get_data(
+        as_text=True)
+    assert link in client.get("/layanan/kartu-keluarga-baru").get_data(as_text=True)
+    with app.app_context():
+        db.session.delete(db.session.scalar(
+            select(Offering).join(Offering.service)
+            .where(Offering.mpp_id == mpp("kota-mataram").id,
+                   Service.slug == "kartu-keluarga-baru")))
+        db.session.commit()
+    assert link not in client.get("/mpp/kota-kediri/layanan/kartu-keluarga-baru").get_data(
+        as_text=True)
+    assert link not in client.get("/layanan/kartu-keluarga-baru").get_data(as_text=True)
