@@ -54,6 +54,7 @@ def public_page(time_part=None):
         @wraps(view)
         def wrapped(**kwargs):
             if current_user.is_authenticated:
+                g.pop("catalogue_version", None)     # page_version() reads it afresh
                 response = make_response(view(**kwargs))
                 response.headers["Cache-Control"] = "private, no-cache"
                 return response
