@@ -19,7 +19,7 @@ def select_locale():
 # A page asks for its language hundreds of times (each time, fee and service name it shows)
 # and for a translation at every _(): Flask-Babel answers each through several context-local
 # lookups. These two read the locale where Flask-Babel keeps it for the context (so that
-# force_locale, which replaces it, is obeyed) and keep what follows from it beside it.
+# force_locale, which replaces it, is obeyed); translations() keeps its catalogue beside it.
 
 def _babel_state():
     """Flask-Babel's namespace for this app context, or None outside one."""
@@ -31,17 +31,8 @@ def _babel_state():
 
 def language():
     """The language of what is being rendered, "id" or "en": str(flask_babel.get_locale())."""
-    state = _babel_state()
-    locale = getattr(state, "babel_locale", None)
-    if locale is None:
-        locale = get_locale()                    # chooses it, and keeps it in the state
-        state = _babel_state()
-        if state is None:                        # outside an app context: nothing to keep
-            return str(locale)
-    kept = getattr(state, "mpp_language", None)
-    if kept is None or kept[0] is not locale:
-        kept = state.mpp_language = (locale, str(locale))
-    return kept[1]
+    locale = getattr(_babel_state(), "babel_locale", None)
+    return str(locale if locale is not None else get_locale())
 
 
 def translations():

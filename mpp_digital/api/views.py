@@ -18,6 +18,7 @@ from ..extensions import begin_write, limiter
 from ..filters import masked_nik, masked_phone
 
 from ..catalogue import operations as ops
+from ..catalogue import versioning
 from ..extensions import db
 from ..search import get_index
 from ..search import operations as search_ops
@@ -62,7 +63,7 @@ def list_services(agency=None, category=None):
 def get_service(slug):
     """One service's public standard and the MPPs that offer it."""
     service = ops.get_service(db.session, slug)
-    service.offered_at = ops.mpps_offering(db.session, service)
+    service.offered_at = ops.halls_offering(db.session, service.id, versioning.current())
     return service
 
 

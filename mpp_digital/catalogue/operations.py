@@ -240,14 +240,6 @@ def halls_offering(session, service_id, version):
             .where(Offering.service_id == service_id).order_by(Region.code))])
 
 
-def mpps_offering(session, service):
-    """The MPPs where a service is offered, in region code order, with their regions."""
-    return session.scalars(
-        select(Mpp).join(Mpp.offerings).join(Mpp.region)
-        .where(Offering.service_id == service.id)
-        .options(contains_eager(Mpp.region)).order_by(Region.code)).all()
-
-
 def closures_for(session, mpp, first_day, last_day):
     """(start, end, reason) of the closures of this MPP and of every MPP that touch the days,
     less the national ones this MPP stays open on."""

@@ -19,14 +19,11 @@ VERSIONED = (Agency, Closure, Counter, LifeEvent, LifeEventStep, Mpp, Offering, 
 _VERSION = select(CatalogueVersion.version).where(CatalogueVersion.id == 1)
 
 
-def current(session=None):
-    """The catalogue's version (0 before its first change): in `session`'s transaction, or
-    without a session what is committed now (extensions.read_committed), as the public pages
-    read it before anything else."""
-    if session is None:
-        row = read_committed(_VERSION)
-        return row[0] if row else 0
-    return session.scalar(_VERSION) or 0
+def current():
+    """The catalogue's version (0 before its first change), as committed now, read before
+    anything else on a connection of its own (extensions.read_committed)."""
+    row = read_committed(_VERSION)
+    return row[0] if row else 0
 
 
 def bump(session):
