@@ -13,12 +13,12 @@ from datetime import timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from ..catalogue.models import Mpp, Offering
 from ..clock import local_day, to_local, utc
 from ..errors import DomainError
+from ..extensions import upsert
 from ..validation import CODE_ALPHABET, is_ascii_digits
 from . import waitlist
 from .availability import bookable
@@ -125,6 +125,13 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
                      api_client_id=None, idempotency_key=None, fingerprint=None):
     """Book one seat of `slot` for `citizen`; returns (appointment, created).
 
+    The seat is taken by the guarded UPDATE, then the booking is written by one INSERT that
+    does nothing on a unique conflict (the NIK's seat or service taken meanwhile by a request
+    of the same NIK, the partner's Idempotency-Key, a code drawn twice): the seat is given
+    back and the request read again. No savepoint, so nothing the caller did is undone, and
+    the booking is not flushed through the ORM: it is written as a row and handed back as the
+    persistent object it is.
+
     An API partner's Idempotency-Key is scoped to that partner: another partner's key of the
     same text is a different request."""
     if idempotency_key and api_client_id is None:
@@ -136,28 +143,37 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
     nik_hmac = citizen.nik.keyed_hash(nik_key)
     for _ in range(3):      # a lost race for the same NIK seat number is tried again
         seat = free_seat(session, nik_hmac, {offering.service_id}, max_active, now)
-        try:
-            with session.begin_nested():
-                if not take_seat(session, slot.id):
-                    raise SlotFull(_l("Maaf, jadwal itu baru saja penuh. Pilih jadwal lain."))
-                appointment = Appointment(   # the objects, not their ids: nothing to load
-                    code=new_code(), slot=slot, offering=offering,
-                    service=offering.service, status=AppointmentStatus.ACTIVE,
-                    name=citizen.name, nik_hmac=nik_hmac, nik_last4=citizen.nik.last4,
-                    nik_seat=seat, phone=citizen.phone, email=citizen.email,
-                    language=citizen.language, phone_channel=citizen.phone_channel,
-                    api_client_id=api_client_id, idempotency_key=idempotency_key,
-                    request_hash=fingerprint,
-                    created_at=utc(now))
-                session.add(appointment)
-                session.flush()
+        if not take_seat(session, slot.id):
+            raise SlotFull(_l("Maaf, jadwal itu baru saja penuh. Pilih jadwal lain."))
+        row = dict(code=new_code(), slot_id=slot.id, offering_id=offering.id,
+                   service_id=offering.service_id, status=AppointmentStatus.ACTIVE,
+                   name=citizen.name, nik_hmac=nik_hmac, nik_last4=citizen.nik.last4,
+                   nik_seat=seat, phone=citizen.phone, email=citizen.email,
+                   language=citizen.language, phone_channel=citizen.phone_channel,
+                   api_client_id=api_client_id, idempotency_key=idempotency_key,
+                   request_hash=fingerprint, created_at=utc(now), reschedules=0,
+                   cancelled_at=None, staff_message="", confirmed_at=None,
+                   cancelled_via=None, visit_id=None, holds_seat=True)
+        new_id = session.scalar(upsert(session, Appointment).values(row)
+                                .on_conflict_do_nothing().returning(Appointment.id))
+        if new_id is not None:
             session.expire(slot, ["booked"])      # taken in SQL; read again only if shown
-            return appointment, True
-        except IntegrityError:
-            earlier = _earlier(session, api_client_id, idempotency_key)
-            if earlier is not None:
-                return replay(earlier, fingerprint), False
+            return _persistent(session, Appointment(
+                id=new_id, slot=slot, offering=offering, service=offering.service,
+                visit=None, **row)), True
+        release_seat(session, slot.id)
+        earlier = _earlier(session, api_client_id, idempotency_key)
+        if earlier is not None:
+            return replay(earlier, fingerprint), False
     raise LimitReached(_l("Permintaan yang sama sedang diproses. Coba lagi sebentar lagi."))
+
+
+def _persistent(session, instance):
+    """An object whose row was just written in SQL, every column and relationship given: in
+    the session as if loaded, so nothing is flushed or read again."""
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
 
 
 def take_offer(session, entry, now, max_active):

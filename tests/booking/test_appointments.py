@@ -155,3 +155,64 @@ def test_an_idempotent_retry_returns_the_same_booking(ctx):
         ops.book_appointment(db.session, offer, slot, citizen(2), NOW, KEY, 3,
                              api_client_id=portal.id, idempotency_key="abc",
                              fingerprint="different")
+
+
+def test_a_booking_is_the_row_it_wrote_without_reading_it_back(ctx):
+    offer = offering()
+    slot = _open_slots(offer)[0]
+    appointment = _book(offer, slot, citizen(7))
+    kept = {column.key: getattr(appointment, column.key)
+            for column in Appointment.__table__.columns}
+    assert appointment in db.session and not db.session.dirty and not db.session.new
+    db.session.expire(appointment)                                  # read from the database
+    assert {key: getattr(appointment, key) for key in kept} == kept
+    assert appointment.slot is slot and appointment.offering is offer
+
+
+def test_a_lost_race_for_the_niks_seat_gives_the_seat_back_and_takes_the_next(
+        ctx, monkeypatch):
+    """Another request of the same NIK took seat 1 between this one's read and its write: the
+    INSERT does nothing on the unique index, the slot's seat is given back, seat 2 is taken."""
+    first, other = offering(), offering("kota-kediri", "kartu-keluarga-baru")
+    _book(first, _open_slots(first)[0], citizen(1))
+    real, calls = ops.free_seat, []
+
+    def stale_then_real(*args):
+        calls.append(args)
+        return 1 if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(ops, "free_seat", stale_then_real)
+    slot = _open_slots(other)[0]
+    appointment = _book(other, slot, citizen(1))
+    assert len(calls) == 2 and appointment.nik_seat == 2
+    db.session.expire_all()
+    assert slot.booked == 1 == _active_count(slot)
+
+
+def test_a_concurrent_retry_with_the_same_idempotency_key_returns_its_booking(
+        ctx, monkeypatch):
+    """The first request with the key committed after this one looked for it: its INSERT does
+    nothing, the seat goes back, and the first request's booking is the answer."""
+    offer = offering()
+    slot = _open_slots(offer)[0]
+    slot.capacity = 2                                           # a seat for the loser to take
+    who = citizen(1)
+    portal, _ = create_api_client(db.session, "Portal", [], True, "9 per minute", None, NOW)
+    fingerprint = ops.request_fingerprint(offer, slot.starts_at, who, KEY)
+    first, _ = ops.book_appointment(db.session, offer, slot, who, NOW, KEY, 3,
+                                    api_client_id=portal.id, idempotency_key="abc",
+                                    fingerprint=fingerprint)
+    real, looked = ops._earlier, []
+
+    def not_yet_then_real(*args):
+        looked.append(args)
+        return None if len(looked) == 1 else real(*args)
+
+    monkeypatch.setattr(ops, "_earlier", not_yet_then_real)
+    monkeypatch.setattr(ops, "free_seat", lambda *args: 2)     # its NIK read saw nothing yet
+    again, created = ops.book_appointment(db.session, offer, slot, who, NOW, KEY, 3,
+                                          api_client_id=portal.id, idempotency_key="abc",
+                                          fingerprint=fingerprint)
+    assert not created and again.id == first.id
+    db.session.expire_all()
+    assert slot.booked == 1 == _active_count(slot)
