@@ -12,6 +12,7 @@ from ..booking import notices
 from ..booking import operations as booking
 from ..booking import slots as booking_slots
 from ..booking import visits
+from ..booking.models import Appointment
 from ..booking.nik import parse_nik
 from ..booking.phone import parse_phone
 from ..extensions import begin_write, limiter
@@ -193,24 +194,27 @@ def book(data):
     """
     client = _api_client()             # read outside the session: BEGIN has nothing to end
     key = _idempotency_key()
-    client_id = client.id
     halls = client.halls_allowed()
     begin_write(db.session)            # before any read: nothing loaded expires at BEGIN
     try:
-        offering = booking_slots.bookable_offering(db.session, data["mpp"], data["service"])
-        if halls is not None and offering.mpp_id not in halls:
+        target = booking_slots.booking_target(db.session, data["mpp"], data["service"],
+                                              data["start"])
+        if halls is not None and target.offering.mpp_id not in halls:
             abort(403, message="This API client may not book at this MPP.")
         now = clock.now()
-        citizen = _citizen(data, offering.mpp, now)
+        citizen = _citizen(data, target.mpp, now)
         nik_key = current_app.config["NIK_HMAC_KEY"]
-        appointment, created = booking.book_appointment(
-            db.session, offering, booking_slots.slot_at(db.session, offering, data["start"]),
-            citizen, now, nik_key, current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"],
-            api_client_id=client_id, idempotency_key=key,
-            fingerprint=booking.request_fingerprint(offering, data["start"], citizen, nik_key))
-        if created:
-            notices.booked(db.session, appointment, now)
-        answer = _appointment_json(appointment)     # before the commit expires the rows
+        written = booking.write_booking(
+            db.session, target.offering, target.slot, citizen, now, nik_key,
+            current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"], api_client_id=client.id,
+            idempotency_key=key, fingerprint=booking.request_fingerprint(
+                target.offering, data["start"], citizen, nik_key))
+        if written.earlier is not None:
+            answer = _appointment_json(written.earlier)
+        else:
+            if notices.reaches(citizen):     # the messages need the booking as an object
+                notices.booked(db.session, db.session.get(Appointment, written.id), now)
+            answer = _booking_json(target.mpp, data["service"], target.slot, written.row)
     except Exception:
         db.session.rollback()
         raise
@@ -219,12 +223,18 @@ def book(data):
 
 
 def _appointment_json(appointment):
-    mpp = appointment.offering.mpp
-    return {"code": appointment.code, "status": appointment.status.value, "mpp": mpp.slug,
-            "service": appointment.service.slug,
-            "start": clock.to_local(mpp, appointment.slot.starts_at),
-            "end": clock.to_local(mpp, appointment.slot.ends_at), "name": appointment.name,
-            "nik": masked_nik(appointment.nik_last4), "phone": masked_phone(appointment.phone)}
+    """An earlier booking (an Idempotency-Key's replay)."""
+    return _booking_json(appointment.offering.mpp, appointment.service.slug, appointment.slot,
+                         {"code": appointment.code, "status": appointment.status,
+                          "name": appointment.name, "nik_last4": appointment.nik_last4,
+                          "phone": appointment.phone})
+
+
+def _booking_json(mpp, service_slug, slot, row):
+    return {"code": row["code"], "status": row["status"].value, "mpp": mpp.slug,
+            "service": service_slug, "start": clock.to_local(mpp, slot.starts_at),
+            "end": clock.to_local(mpp, slot.ends_at), "name": row["name"],
+            "nik": masked_nik(row["nik_last4"]), "phone": masked_phone(row["phone"])}
 
 
 # --- visits: several services in one trip ---------------------------------------------------

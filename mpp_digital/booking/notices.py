@@ -77,6 +77,11 @@ def _remind(session, appointment, now):
                  release_at=release_at if release_at and due < release_at else None)
 
 
+def reaches(citizen):
+    """Whether the hall can send this citizen anything (on the channels the site has)."""
+    return bool(channels_for(citizen.email, citizen.phone_channel))
+
+
 def booked(session, appointment, now):
     """The proof of a new booking, and its reminders."""
     _enqueue(session, appointment, "booking.proof", "booked", now, calendar=True)

@@ -10,15 +10,16 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta, timezone
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from ..catalogue.models import Mpp, Offering
 from ..clock import local_day, to_local, utc
 from ..errors import DomainError
-from ..extensions import upsert
 from ..validation import CODE_ALPHABET, is_ascii_digits
 from . import waitlist
 from .availability import bookable
@@ -123,14 +124,37 @@ def _earlier(session, api_client_id, idempotency_key):
 
 def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
                      api_client_id=None, idempotency_key=None, fingerprint=None):
-    """Book one seat of `slot` for `citizen`; returns (appointment, created).
+    """Book one seat of `slot` (an ORM Offering and Slot) for `citizen`; returns (appointment,
+    created): the booking written by write_booking(), handed back as the persistent object it
+    is (nothing is flushed or read again), or the partner's earlier booking."""
+    written = write_booking(session, offering, slot, citizen, now, nik_key, max_active,
+                            api_client_id, idempotency_key, fingerprint)
+    if written.earlier is not None:
+        return written.earlier, False
+    session.expire(slot, ["booked"])      # taken in SQL; read again only if shown
+    return _persistent(session, Appointment(
+        id=written.id, slot=slot, offering=offering, service=offering.service, visit=None,
+        **written.row)), True
+
+
+class Written(NamedTuple):
+    """What write_booking() did: the new booking's id and the row it wrote, or the partner's
+    earlier booking with the same Idempotency-Key (id and row None)."""
+    id: int | None
+    row: dict | None
+    earlier: Appointment | None = None
+
+
+def write_booking(session, offering, slot, citizen, now, nik_key, max_active,
+                  api_client_id=None, idempotency_key=None, fingerprint=None):
+    """Take one seat of `slot` for `citizen` and write the booking, in SQL; returns Written.
+    `offering` and `slot` are ORM objects or the rows of slots.booking_target(): only the
+    attributes that check_slot() reads, their ids and the offering's service_id are used.
 
     The seat is taken by the guarded UPDATE, then the booking is written by one INSERT that
     does nothing on a unique conflict (the NIK's seat or service taken meanwhile by a request
     of the same NIK, the partner's Idempotency-Key, a code drawn twice): the seat is given
-    back and the request read again. No savepoint, so nothing the caller did is undone, and
-    the booking is not flushed through the ORM: it is written as a row and handed back as the
-    persistent object it is.
+    back and the request read again. No savepoint, so nothing the caller did is undone.
 
     An API partner's Idempotency-Key is scoped to that partner: another partner's key of the
     same text is a different request."""
@@ -138,9 +162,10 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
         raise ValueError("an Idempotency-Key belongs to an API client")
     earlier = _earlier(session, api_client_id, idempotency_key)
     if earlier is not None:
-        return replay(earlier, fingerprint), False
+        return Written(None, None, replay(earlier, fingerprint))
     check_slot(offering, slot, now)
     nik_hmac = citizen.nik.keyed_hash(nik_key)
+    session.flush()         # what the caller changed first; the statements below are SQL
     for _ in range(3):      # a lost race for the same NIK seat number is tried again
         seat = free_seat(session, nik_hmac, {offering.service_id}, max_active, now)
         if not take_seat(session, slot.id):
@@ -154,17 +179,14 @@ def book_appointment(session, offering, slot, citizen, now, nik_key, max_active,
                    request_hash=fingerprint, created_at=utc(now), reschedules=0,
                    cancelled_at=None, staff_message="", confirmed_at=None,
                    cancelled_via=None, visit_id=None, holds_seat=True)
-        new_id = session.scalar(upsert(session, Appointment).values(row)
-                                .on_conflict_do_nothing().returning(Appointment.id))
+        connection = session.connection()
+        new_id = connection.execute(_WRITE[connection.dialect.name], row).scalar()
         if new_id is not None:
-            session.expire(slot, ["booked"])      # taken in SQL; read again only if shown
-            return _persistent(session, Appointment(
-                id=new_id, slot=slot, offering=offering, service=offering.service,
-                visit=None, **row)), True
+            return Written(new_id, row)
         release_seat(session, slot.id)
         earlier = _earlier(session, api_client_id, idempotency_key)
         if earlier is not None:
-            return replay(earlier, fingerprint), False
+            return Written(None, None, replay(earlier, fingerprint))
     raise LimitReached(_l("Permintaan yang sama sedang diproses. Coba lagi sebentar lagi."))
 
 
@@ -203,6 +225,16 @@ def replay(earlier, fingerprint):
     return earlier
 
 
+_appointment, _slot = Appointment.__table__, Slot.__table__
+_ACTIVE_OF_NIK = (select(_appointment.c.id, _appointment.c.service_id, _appointment.c.nik_seat,
+                         _slot.c.ends_at)
+                  .join(_slot, _slot.c.id == _appointment.c.slot_id)
+                  .where(_appointment.c.nik_hmac == bindparam("nik_hmac"),
+                         _appointment.c.status == AppointmentStatus.ACTIVE))
+_WRITE = {name: dialect.insert(_appointment).on_conflict_do_nothing().returning(_appointment.c.id)
+          for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))}
+
+
 def free_seat(session, nik_hmac, service_ids, max_active, now):
     """The lowest of the NIK's `max_active` seat numbers that no active booking holds, read
     with its active bookings in one query (bookings whose slot has ended are marked expired
@@ -210,11 +242,8 @@ def free_seat(session, nik_hmac, service_ids, max_active, now):
     of these services (a set of ids) booked or every seat is held (a request of the same NIK
     may have taken the last one). A visit's steps share a seat: it counts once."""
     active, ended = [], []
-    for appointment_id, booked, seat, ends_at in session.execute(
-            select(Appointment.id, Appointment.service_id, Appointment.nik_seat, Slot.ends_at)
-            .join(Slot, Slot.id == Appointment.slot_id)
-            .where(Appointment.nik_hmac == nik_hmac,
-                   Appointment.status == AppointmentStatus.ACTIVE)):
+    for appointment_id, booked, seat, ends_at in session.connection().execute(
+            _ACTIVE_OF_NIK, {"nik_hmac": nik_hmac}):
         if ends_at < utc(now):
             ended.append(appointment_id)
         else:

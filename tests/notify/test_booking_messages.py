@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from mpp_digital import clock
+from mpp_digital.accounts.api_clients import create_api_client
 from mpp_digital.booking import notices
 from mpp_digital.booking import operations as ops
 from mpp_digital.booking import slots
@@ -18,7 +19,7 @@ from mpp_digital.notify.models import Message, MessageStatus
 from mpp_digital.notify.worker import work
 
 from ..booking.test_pages import _book
-from ..factories import citizen, csrf_token, offering
+from ..factories import citizen, csrf_token, nik, offering
 
 EMAIL = "dewi@example.test"
 
@@ -60,6 +61,25 @@ def test_a_booking_sends_its_proof_with_the_calendar_once(app, client, inbox):
                     if part.get_content_type() == "text/calendar")
     assert code in calendar.get_content()
     assert [m.status for m in _messages(app, kind="booking.proof")] == [MessageStatus.SENT]
+
+
+def test_a_booking_through_the_api_sends_its_proof_too(app, client, inbox):
+    """The API writes its booking as a row; a citizen with an address still gets the proof."""
+    with app.app_context():
+        _, key = create_api_client(db.session, "Portal", [], True, "9 per minute", None,
+                                   clock.now())
+        db.session.commit()
+    start = client.get("/api/v1/mpps/kota-kediri/offerings/paspor-biasa/slots").get_json()[0]
+    answer = client.post("/api/v1/appointments", headers={"Authorization": f"Bearer {key}"},
+                         json={"mpp": "kota-kediri", "service": "paspor-biasa",
+                               "start": start["start"], "name": "Dewi Lestari",
+                               "nik": nik(2468), "phone": "0813 1111 2222", "email": EMAIL})
+    assert answer.status_code == 201
+    code = answer.get_json()["code"]
+    assert [m.kind for m in _messages(app, kind="booking.proof")] == ["booking.proof"]
+    _drain(app)
+    assert [mail["To"] for mail in inbox.mails] == [EMAIL]
+    assert f"{code[:4]}-{code[4:8]}-{code[8:]}" in inbox.mails[0]["Subject"]
 
 
 def test_the_messages_are_in_the_language_of_the_booking(app, client, inbox):
