@@ -21,36 +21,26 @@ from .availability import day_plan
 from .models import Appointment, AppointmentStatus, Slot, SlotDay
 
 
-def bookable_offering(session, mpp_slug, service_slug):
-    """The offering, when citizens can book it online; NotFound otherwise (the web form and the
-    API answer 404 with the same reason). One query: the offering, its hall with the hall's
-    time zone, and the service; the hours load only if slots are generated."""
-    return offering_and_slot(session, mpp_slug, service_slug)[0]
-
-
 _OFFERING = (select(Offering).join(Offering.mpp).join(Offering.service)
              .where(Mpp.slug == bindparam("mpp"), Service.slug == bindparam("service"))
              .options(contains_eager(Offering.mpp).joinedload(Mpp.region)
                       .joinedload(Region.province), contains_eager(Offering.service)))
-_OFFERING_AND_SLOT = _OFFERING.add_columns(Slot).outerjoin(
-    Slot, (Slot.offering_id == Offering.id) & (Slot.starts_at == bindparam("starts_at")))
 
 
-def offering_and_slot(session, mpp_slug, service_slug, starts_at=None):
-    """bookable_offering() and, in the same query, its slot starting at `starts_at` (an aware
-    datetime): (offering, slot or None). The statements are built once (a booking runs one on
-    every request)."""
-    params = {"mpp": mpp_slug, "service": service_slug}
-    if starts_at is None:
-        found = session.execute(_OFFERING, params).first()
-    else:
-        found = session.execute(_OFFERING_AND_SLOT, {**params, "starts_at": utc(starts_at)}
-                                ).first()
-    if found is None:
+def bookable_offering(session, mpp_slug, service_slug):
+    """The offering, when citizens can book it online; NotFound otherwise (the web form and the
+    API answer 404 with the same reason). One query, built once: the offering, its hall with
+    the hall's time zone, and the service; the hours load only if slots are generated."""
+    offering = session.scalar(_OFFERING, {"mpp": mpp_slug, "service": service_slug})
+    _check_bookable(offering)
+    return offering
+
+
+def _check_bookable(offering):
+    if offering is None:
         raise NotFound(_l("Layanan ini tidak tersedia di MPP tersebut."))
-    if not found[0].bookable:
+    if not offering.bookable:
         raise NotFound(_l("Layanan ini tidak dapat dipesan secara daring di MPP ini."))
-    return found[0], (found[1] if starts_at is not None else None)
 
 
 class HallRow(NamedTuple):
@@ -104,11 +94,9 @@ def booking_target(session, mpp_slug, service_slug, starts_at):
     row = session.connection().execute(
         _TARGET, {"mpp": mpp_slug, "service": service_slug, "starts_at": utc(starts_at)}
     ).first()
-    if row is None:
-        raise NotFound(_l("Layanan ini tidak tersedia di MPP tersebut."))
-    if not row[6]:
-        raise NotFound(_l("Layanan ini tidak dapat dipesan secara daring di MPP ini."))
-    return BookingTarget(HallRow(*row[:3]), OfferingRow(*row[3:8]),
+    offering = OfferingRow(*row[3:8]) if row is not None else None
+    _check_bookable(offering)
+    return BookingTarget(HallRow(*row[:3]), offering,
                          SlotRow(*row[8:]) if row[8] is not None else None)
 
 
