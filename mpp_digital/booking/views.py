@@ -10,7 +10,8 @@ from wtforms import SelectChoice
 from .. import clock
 from . import slots
 from ..errors import DomainError
-from ..extensions import begin_write, db, limiter
+from ..catalogue import versioning
+from ..extensions import begin_write, db, limiter, remembered
 from ..filters import clock as wall_clock
 from ..filters import long_date, tz_abbr
 from ..notify.compose import channels_for
@@ -74,11 +75,16 @@ def _slot_parts(offering, slots):
 
 @bp.get("/mpp/<slug>/layanan/<service>/jadwal")
 def days(slug, service):
-    offering = slots.bookable_offering(db.session, slug, service)
-    _ensure_slots(offering)
-    return render_template("booking/days.html", offering=offering, mpp=offering.mpp,
-                           service=offering.service,
-                           days=slots.available_days(db.session, offering, clock.now()))
+    version = versioning.current()
+    target = slots.days_target(db.session, slug, service, version)
+    now = clock.now()
+    # Generated days stay until the catalogue changes (new hours, a closure), which makes a
+    # new version: once per version, day and offering in a process, the check is enough.
+    remembered("slots-ensured", (version, target.id, clock.local_day(target.mpp, now)),
+               lambda: _ensure_slots(slots.bookable_offering(db.session, slug, service)) or True)
+    return render_template("booking/days.html", offering=target, mpp=target.mpp,
+                           service=target.service,
+                           days=slots.available_days(db.session, target, now))
 
 
 def _booking_limit():
