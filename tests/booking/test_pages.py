@@ -258,3 +258,33 @@ def test_in_english_the_catalogues_own_texts_say_they_are_in_indonesian(client):
     english = client.get(OFFERING).get_data(as_text=True)
     assert 'Requirements <span class="lang-note" lang="en">(in Indonesian)</span>' in english
     assert '<ul class="checklist" lang="id">' in english
+
+
+def test_the_list_of_days_follows_a_catalogue_change_on_the_next_request(app, client):
+    """The list keeps what it reads of the offering per catalogue version: a shorter horizon,
+    then an offering no longer bookable, show on the very next request."""
+    from mpp_digital.catalogue.models import Mpp, Offering, Service
+
+    def listed():
+        page = client.get(OFFERING + "/jadwal")
+        return page.status_code, len(re.findall(r'href="[^"]+/jadwal/[0-9-]+"',
+                                                page.get_data(as_text=True)))
+
+    def change(**values):
+        with app.app_context():
+            offering = db.session.scalar(
+                select(Offering).join(Offering.mpp).join(Offering.service)
+                .where(Mpp.slug == "kota-kediri", Service.slug == "paspor-biasa"))
+            for name, value in values.items():
+                setattr(offering, name, value)
+            db.session.commit()
+
+    status, before = listed()
+    assert status == 200 and before > 3
+    change(horizon_days=2)
+    status, after = listed()
+    assert status == 200 and 0 < after <= 3 < before
+    change(bookable=False)
+    refused = client.get(OFFERING + "/jadwal")
+    assert refused.status_code == 404
+    assert "tidak dapat dipesan secara daring" in refused.get_data(as_text=True)
