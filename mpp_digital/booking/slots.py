@@ -144,7 +144,9 @@ def days_target(session, mpp_slug, service_slug, version):
     def read():
         row = session.connection().execute(_DAYS, {"mpp": mpp_slug,
                                                    "service": service_slug}).first()
-        return (None, None) if row is None else (row[1], DaysTarget(
+        if row is None:           # not kept: made-up URLs must not fill the memo
+            _check_bookable(None)
+        return (row[1], DaysTarget(
             row[0], row[2], row[3], PageHall(*row[4:9]), ServiceName(*row[9:])))
 
     bookable, target = remembered("booking-days", (version, mpp_slug, service_slug), read)

@@ -240,6 +240,17 @@ def halls_offering(session, service_id, version):
             .where(Offering.service_id == service_id).order_by(Region.code))])
 
 
+def hall_link(session, slug, version):
+    """The hall's HallLink, read once per catalogue `version`: for pages that name a hall and
+    link to it (a search within it). NotFound as get_hall()."""
+    def read():                   # a slug no hall has raises: made-up URLs are not kept
+        row = session.execute(select(Mpp.id, Mpp.slug, Mpp.name).where(Mpp.slug == slug)).first()
+        if row is None:
+            raise NotFound(_l("MPP tidak ditemukan."))
+        return HallLink(*row)
+    return remembered("hall-links", (version, slug), read)
+
+
 def closures_for(session, mpp, first_day, last_day):
     """(start, end, reason) of the closures of this MPP and of every MPP that touch the days,
     less the national ones this MPP stays open on."""

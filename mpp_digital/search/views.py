@@ -65,12 +65,12 @@ def _render(version):
     catalogue's, read once for the page's key and its filters."""
     form = SearchForm(request.args)
     form.set_choices(*remembered("search-filters", version, _filters), version=version)
-    mpp = catalogue.get_hall(db.session, form.mpp.data) if form.mpp.data else None
+    mpp = catalogue.hall_link(db.session, form.mpp.data, version) if form.mpp.data else None
     outcome = None
     if "q" in request.args and form.validate():
         outcome = ops.search(get_index(), db.session, _request_from(form), str(get_locale()))
     counts = (catalogue.offering_counts(db.session, [h.service.id for h in outcome.hits])
-              if outcome else {})
+              if outcome and mpp is None else {})        # "at N halls": for all halls only
     popular = [] if outcome is None or outcome.hits else ops.most_searched(
         db.session, mpp.slug if mpp else None)
     page = render_template("search/results.html", form=form, mpp=mpp, outcome=outcome,

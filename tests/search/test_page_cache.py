@@ -103,3 +103,25 @@ def test_a_hand_made_filter_value_is_never_kept(app, client, index):
     with app.app_context():
         kept = app.extensions.get("mpp_memos", {}).get("search-selects", {})
         assert not any("x" * 500 in repr(key) for key in kept)
+
+
+def test_a_search_within_a_renamed_hall_names_it_anew(app, client, index):
+    """The hall a search is made in is read once per catalogue version: renamed, it is named
+    anew on the next search; a slug no hall has is 404 and not remembered."""
+    from mpp_digital.catalogue.models import Mpp
+
+    def heading():
+        page = client.get("/cari", query_string={"q": "paspor", "mpp": "kota-kediri"})
+        html = page.get_data(as_text=True)
+        return html[html.index("<h1>"):html.index("</h1>")]
+    assert "Mal Pelayanan Publik Kota Kediri" in heading()
+    with app.app_context():
+        hall = db.session.scalar(select(Mpp).where(Mpp.slug == "kota-kediri"))
+        hall.name = "MPP Joyoboyo Kota Kediri"
+        db.session.commit()
+    assert "MPP Joyoboyo Kota Kediri" in heading()
+    made_up = client.get("/cari", query_string={"q": "paspor", "mpp": "y" * 300})
+    assert made_up.status_code == 404
+    with app.app_context():
+        kept = app.extensions.get("mpp_memos", {}).get("hall-links", {})
+        assert kept and not any("y" * 300 in repr(key) for key in kept)
