@@ -61,11 +61,16 @@ api = Api()
 limiter = Limiter(key_func=get_remote_address)
 
 
+def remembered_memo(name):
+    """The dict behind remembered(name, …), for callers that fill many keys at once."""
+    return current_app.extensions.setdefault("mpp_memos", {}).setdefault(name, {})
+
+
 def remembered(name, key, compute, size=4096):
     """`compute()`, kept by this app in this process under `key` in the memo `name`. For
     answers whose key names everything they depend on (a version, a day, a minute): nothing
     is invalidated, a full memo starts again, and the memo goes with the app."""
-    memo = current_app.extensions.setdefault("mpp_memos", {}).setdefault(name, {})
+    memo = remembered_memo(name)
     if key in memo:
         return memo[key]
     value = compute()

@@ -74,17 +74,19 @@ def get_service(slug):
 @bp.alt_response(404, response="DEFAULT_ERROR")
 def search(q, limit, mpp=None):
     """Services matching what a citizen typed, best first; within one MPP with `mpp`."""
+    version = versioning.current()
     if mpp:
-        ops.get_mpp(db.session, mpp)                       # 404 for an unknown MPP
+        ops.hall_link(db.session, mpp, version)             # 404 for an unknown MPP
     outcome = search_ops.search(get_index(), db.session,
-                                search_ops.SearchRequest(q, mpp=mpp, limit=limit))
+                                search_ops.SearchRequest(q, mpp=mpp, limit=limit),
+                                version=version)
     return {"query": q, "results": [_search_result(hit.service, mpp) for hit in outcome.hits]}
 
 
 def _search_result(service, mpp):
     url = (url_for("catalogue.offering", slug=mpp, service=service.slug, _external=True) if mpp
            else url_for("catalogue.service", slug=service.slug, _external=True))
-    return {"service": service.slug, "title": service.name, "agency": service.agency.short_name,
+    return {"service": service.slug, "title": service.name, "agency": service.agency_short_name,
             "mpp": mpp, "url": url}
 
 

@@ -2,17 +2,18 @@
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from markupsafe import Markup
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, func, or_, select
 from whoosh.highlight import HtmlFormatter, WholeFragmenter, highlight
 from whoosh.scoring import BM25F
 
 from .. import throttle
 from ..catalogue.models import Agency, Mpp, Offering, OnlineMode, Region, Service
 from ..errors import DomainError
-from ..extensions import db, upsert
+from ..catalogue import versioning
+from ..extensions import committed_connection, db, remembered_memo, upsert
 from . import thesaurus
 from .analysis import indonesian_analyzer, words
 from .models import SearchSynonym, SearchTally
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 # Official names run long for administrative reasons ("Paspor biasa non-elektronik 5 tahun
 # (baru atau …)"): a milder length penalty on names than on other text.
 WEIGHTING = BM25F(name_B=0.3, name_en_B=0.3)
+
+FOUND_SERVICES_KEPT = 20000       # hits' services kept per process (the nation has ~5,000)
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,41 @@ class SearchRequest:
                 ("category", self.category), ("online", "1" if self.online_only else None))
 
 
+class FoundService(NamedTuple):
+    """A service as a hit shows it (the results page, the API), kept per catalogue version."""
+    id: int
+    slug: str
+    name: str
+    name_en: str | None
+    fee: int
+    online_mode: OnlineMode
+    agency_short_name: str
+
+
+_FOUND = (select(Service.id, Service.slug, Service.name, Service.name_en, Service.fee,
+                 Service.online_mode, Agency.short_name)
+          .join(Service.agency).where(Service.id.in_(bindparam("ids", expanding=True))))
+
+
+def found_services(ids, version):
+    """{id: FoundService} of these services, each read once per catalogue `version` (read
+    before, by the caller) on a connection of its own: a search answered from the index and
+    these memos opens no transaction."""
+    memo = remembered_memo("found-services")
+    wanted = [(version, service_id) for service_id in ids]
+    missing = [service_id for key, service_id in zip(wanted, ids) if key not in memo]
+    if missing:
+        with committed_connection() as connection:
+            rows = [FoundService(*row) for row in connection.execute(_FOUND, {"ids": missing})]
+        if len(memo) + len(rows) > FOUND_SERVICES_KEPT:
+            memo.clear()
+        memo.update(((version, row.id), row) for row in rows)
+    return {key[1]: memo[key] for key in wanted if key in memo}
+
+
 @dataclass
 class Hit:
-    service: Service
+    service: FoundService
     title: Markup           # the service's name with the matched words in <mark>
 
 
@@ -77,17 +112,21 @@ def add_synonym(session, text, now):
 
 # --- searching -----------------------------------------------------------------------------
 
-def search(index, session, request, language="id"):
-    """Answer from the index; if it is missing or broken, from the database, and rebuild it."""
+def search(index, session, request, language="id", version=None):
+    """Answer from the index; if it is missing or broken, from the database, and rebuild it.
+    `version`: the catalogue's, when the caller has read it already."""
+    if version is None:
+        version = versioning.current()
     try:
-        return _search_index(index, session, request, language)
+        return _search_index(index, session, request, language, version)
     except Exception:           # a broken index must never fail the page
         log.warning("search index unusable; answering from the database", exc_info=True)
         index.rebuild_soon()
-        return SearchOutcome(hits=_search_database(session, request), from_index=False)
+        return SearchOutcome(hits=_search_database(session, request, version),
+                             from_index=False)
 
 
-def _search_index(index, session, request, language):
+def _search_index(index, session, request, language, version):
     index.open()
     index.sync_if_due(session)
     words_in_use = thesaurus.current(session)
@@ -101,7 +140,7 @@ def _search_index(index, session, request, language):
         cached = _ask_index(index, words_in_use, concepts, request, language)
         index.cache_put(key, cached)
     found, suggestion = cached
-    services = _load_services([service_id for service_id, _ in found])
+    services = found_services([service_id for service_id, _ in found], version)
     hits = [Hit(services[sid], title) for sid, title in found if sid in services]
     return SearchOutcome(hits=hits, suggestion=suggestion)
 
@@ -140,15 +179,7 @@ def _suggest(searcher, text):
     return " ".join(corrected) if corrected != typed else None
 
 
-def _load_services(ids):
-    if not ids:
-        return {}
-    rows = db.session.scalars(select(Service).where(Service.id.in_(ids))
-                              .options(joinedload(Service.agency))).all()
-    return {s.id: s for s in rows}
-
-
-def _search_database(session, request):
+def _search_database(session, request, version):
     """The fallback: services whose name or keywords contain the words or their synonyms."""
     words_in_use = thesaurus.current(session)
     units = [(raw, words_in_use.alternatives(entry))
@@ -173,9 +204,11 @@ def _search_database(session, request):
     if request.online_only:
         query = query.where(Service.online_mode == OnlineMode.ONLINE)
     starts = func.lower(Service.name).startswith(units[0][0][0], autoescape=True)
-    rows = session.scalars(query.order_by(score.desc(), starts.desc(), Service.name)
-                           .limit(request.limit)).all()
-    return [Hit(s, Markup.escape(s.name)) for s in rows]
+    ids = session.scalars(query.with_only_columns(Service.id)
+                          .order_by(score.desc(), starts.desc(), Service.name)
+                          .limit(request.limit)).all()
+    services = found_services(ids, version)
+    return [Hit(services[i], Markup.escape(services[i].name)) for i in ids if i in services]
 
 
 # --- what people search for ----------------------------------------------------------------

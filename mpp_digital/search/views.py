@@ -68,7 +68,8 @@ def _render(version):
     mpp = catalogue.hall_link(db.session, form.mpp.data, version) if form.mpp.data else None
     outcome = None
     if "q" in request.args and form.validate():
-        outcome = ops.search(get_index(), db.session, _request_from(form), str(get_locale()))
+        outcome = ops.search(get_index(), db.session, _request_from(form), str(get_locale()),
+                             version)
     counts = (catalogue.offering_counts(db.session, [h.service.id for h in outcome.hits])
               if outcome and mpp is None else {})        # "at N halls": for all halls only
     popular = [] if outcome is None or outcome.hits else ops.most_searched(

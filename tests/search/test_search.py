@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from mpp_digital import clock
+from mpp_digital.catalogue.models import Service
 from mpp_digital.extensions import db
 from mpp_digital.search.analysis import indonesian_analyzer
 from mpp_digital.search.operations import SearchRequest, add_synonym, search
@@ -82,7 +83,7 @@ def test_filters_narrow_the_results(app, index, filters, allowed):
     with app.app_context():
         outcome = search(index, db.session,
                          SearchRequest("bikin baru daftar pajak paspor skck pindah", **filters))
-        services = [hit.service for hit in outcome.hits]
+        services = [db.session.get(Service, hit.service.id) for hit in outcome.hits]
         assert services and all(allowed(service) for service in services)
     unfiltered, _ = _find(app, index, "bikin baru daftar pajak paspor skck pindah")
     assert len(unfiltered) > len(services)
@@ -101,7 +102,6 @@ def test_matched_words_are_marked_and_the_rest_escaped(app, index):
     assert str(first.title) == ('<mark class="match term0">Perpanjangan</mark> '
                                 '<mark class="match term1">SIM</mark> A')
     with app.app_context():
-        from mpp_digital.catalogue.models import Service
         db.session.get(Service, first.service.id).name = "Perpanjangan SIM <b>A</b> & C"
         db.session.commit()
     _, outcome = _find(app, index, "perpanjang sim")
