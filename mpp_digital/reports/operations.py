@@ -1,10 +1,13 @@
 """A hall's month (or any period), every hall's year, and the public "best time to come",
 all added up from the daily rollup (reports/rollup.py)."""
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from ..catalogue.models import Mpp, Queue
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..catalogue.models import Mpp, Offering, Queue
 from ..catalogue.operations import offering_hours
 from ..survey import operations as survey
 from .rollup import hall_tallies, hour_waits, line_days
@@ -54,9 +57,12 @@ def national_report(session, start, end):
 
 # --- the public "best time to come" ----------------------------------------------------------
 
+QueueRow = namedtuple("QueueRow", "id letter name")
+
+
 @dataclass
 class LineTimes:
-    queue: Queue
+    queue: QueueRow
     median_wait: dict          # (weekday, hour) → median wait in seconds
     best: tuple | None         # (weekday, hour) with the shortest median wait
     weekdays: list             # the days of the week with visits (ISO numbers), in order
@@ -78,27 +84,39 @@ def served_cells(mpp, queue):
     return cells
 
 
-def best_times(session, mpp, today, weeks=8, minimum=5):
+def served_lines(session, mpp_id):
+    """[(QueueRow, frozenset of served_cells())] of a hall's lines, in letter order: what the
+    catalogue says of "when to come", read in a few statements (the hall's hours, lines,
+    offerings and their own hours; no services), as plain data a process may keep per
+    catalogue version."""
+    hall = session.scalars(select(Mpp).where(Mpp.id == mpp_id).options(
+        selectinload(Mpp.hours), selectinload(Mpp.queues),
+        selectinload(Mpp.offerings).selectinload(Offering.hours))).one()
+    return [(QueueRow(q.id, q.letter, q.name), frozenset(served_cells(hall, q)))
+            for q in hall.queues]
+
+
+def best_times(session, mpp, today, weeks=8, minimum=5, lines=None):
     """Typical waiting per weekday and hour for each line, over the last `weeks` weeks.
 
     Only hours when the line is served now and that had at least `minimum` visits are shown:
-    a median of two is not "typical", and an hour the agency has left is no advice.
+    a median of two is not "typical", and an hour the agency has left is no advice. `lines`:
+    served_lines() of the hall, when the caller keeps them.
     """
     start = today - timedelta(weeks=weeks)
     cells = defaultdict(dict)                 # queue id → {(weekday, hour): wait histogram}
     for (queue_id, weekday, hour), histogram in hour_waits(
             session, start, today - timedelta(days=1), mpp.id).items():
         cells[queue_id][(weekday, hour)] = histogram
-    lines = []
-    for queue in mpp.queues:
-        served = served_cells(mpp, queue)
+    found = []
+    for queue, served in served_lines(session, mpp.id) if lines is None else lines:
         median = {key: histogram_percentile(histogram, 50)
                   for key, histogram in cells.get(queue.id, {}).items()
                   if sum(histogram.values()) >= minimum and key in served}
         if not median:
             continue
         best = min(median, key=lambda key: (median[key], key))
-        lines.append(LineTimes(queue, median, best, sorted({d for d, _ in median}),
+        found.append(LineTimes(queue, median, best, sorted({d for d, _ in median}),
                                sorted({h for _, h in median}), served=len(served),
                                thin=len(median) * 2 < len(served)))
-    return lines, start
+    return found, start

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from .. import clock
 from ..admin import access
 from ..catalogue import operations as catalogue
-from ..catalogue.caching import hall_dated_page
+from ..catalogue.caching import hall_dated_page, page_version
 from ..catalogue.models import Mpp
-from ..extensions import db
+from ..extensions import db, remembered
 from ..survey import operations as survey
 from ..survey.forms import read_period
 from ..survey.questions import ELEMENTS, GRADE_WORDS
@@ -165,10 +165,11 @@ def export(kind):
 @bp.get("/mpp/<slug>/waktu-tunggu")
 @hall_dated_page           # from complete days only: the same page all day, rendered once
 def best_time(slug):
-    _rolled_up(catalogue.get_hall(db.session, slug))    # before loading what a commit expires
-    mpp = catalogue.get_mpp(db.session, slug)
+    mpp = catalogue.get_hall(db.session, slug)
+    _rolled_up(mpp)
     today = clock.local_day(mpp, clock.now())
-    lines, since = ops.best_times(db.session, mpp, today)
+    lines, since = ops.best_times(db.session, mpp, today, lines=remembered(
+        "served-lines", (page_version(), mpp.id), lambda: ops.served_lines(db.session, mpp.id)))
     index, index_since, index_until = survey.latest_index(db.session, mpp.id, today)
     return render_template("reports/best_time.html", mpp=mpp, lines=lines, since=since,
                            today=today, index=index, index_since=index_since,

@@ -271,3 +271,21 @@ def test_the_indonesian_report_writes_decimal_commas(app, client, january):
     assert not re.search(r'<td class="num">[0-9]+\.[0-9]+</td>', main)
     csv_rows = client.get("/staf/laporan/antrean.csv?tahun=2027&bulan=1").get_data(as_text=True)
     assert re.search(r",0\.[0-9]{3},", csv_rows)               # CSV keeps machine format
+
+
+def test_kapan_sebaiknya_datang_follows_a_renamed_line_on_the_next_request(app, client):
+    """The page keeps a hall's lines and their hours per catalogue version: a line renamed
+    by the manager is named anew on the next request (the memo's key holds the version)."""
+    with app.app_context():
+        today = date(2027, 3, 1)
+        history.generate(db.session, mpp(), today - timedelta(weeks=8),
+                         today - timedelta(days=1), random.Random(5), per_day=30)
+        db.session.commit()
+    app.config["CLOCK"] = datetime(2027, 3, 1, 3, tzinfo=timezone.utc)
+    assert "A · Disdukcapil</h2>" in client.get("/mpp/kota-kediri/waktu-tunggu").get_data(
+        as_text=True)
+    with app.app_context():
+        queue(letter="A").name = "Kependudukan"
+        db.session.commit()
+    page = client.get("/mpp/kota-kediri/waktu-tunggu").get_data(as_text=True)
+    assert "A · Kependudukan</h2>" in page and "Disdukcapil</h2>" not in page
