@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..catalogue.models import Mpp, Offering, Queue
+from ..catalogue.models import Mpp, Offering
 from ..catalogue.operations import offering_hours
 from ..survey import operations as survey
 from .rollup import hall_tallies, hour_waits, line_days
