@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 ELEMENTS = 9
-WEIGHT = Fraction(1, ELEMENTS)
 CONVERSION = 25
 
 # (lowest converted value, grade, the regulation's words for the unit's performance)
@@ -60,7 +59,8 @@ def from_totals(totals, respondents):
     if any(not respondents <= total <= 4 * respondents for total in totals):
         raise ValueError("each answer is between 1 and 4")
     means = tuple(Fraction(total, respondents) for total in totals)
-    raw = sum((mean * WEIGHT for mean in means), Fraction(0))
+    # Σ mean × 1/9 = Σ totals / (9 × respondents): the same fraction, made once.
+    raw = Fraction(sum(totals), ELEMENTS * respondents)
     score = _two_decimals(raw * CONVERSION)
     return Ikm(respondents, means, raw, score, *grade_of(score))
 

@@ -1,8 +1,9 @@
 """Taking a citizen's rating of a finished visit, and the IKM of a hall, line or service."""
+from collections import namedtuple
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, null, select, update
 from sqlalchemy.orm import selectinload
 
 from ..booking.models import Appointment
@@ -124,20 +125,23 @@ def index_of(session, **scope):
     return ikm.from_totals([int(t or 0) for t in totals], count)
 
 
+Named = namedtuple("Named", "id name short_name")     # short_name: an agency's, else None
+
+
 def index_by(session, dimension, **scope):
-    """[(hall, agency or service; its Ikm)] for each with responses in scope, in one query."""
-    model, column = {"mpp": (Mpp, SurveyDay.mpp_id),
-                     "agency": (Agency, Service.agency_id),
-                     "service": (Service, SurveyDay.service_key)}[dimension]
-    query = _where(_totals_query(column), **scope)
-    if dimension == "agency":
-        query = query.join(Service, Service.id == SurveyDay.service_key)
-    elif dimension == "service":
-        query = query.where(SurveyDay.service_key != 0)
-    rows = session.execute(query.group_by(column)).all()
-    names = {obj.id: obj for obj in session.scalars(select(model).where(
-        model.id.in_([r[0] for r in rows])))}
-    result = [(names[r[0]], ikm.from_totals([int(t) for t in r[2:]], int(r[1])))
+    """[(Named hall, agency or service; its Ikm)] for each with responses in scope, by name:
+    one query, the names joined to the sums."""
+    model, joins = {
+        "mpp": (Mpp, [(Mpp, Mpp.id == SurveyDay.mpp_id)]),
+        "agency": (Agency, [(Service, Service.id == SurveyDay.service_key),
+                            (Agency, Agency.id == Service.agency_id)]),
+        "service": (Service, [(Service, Service.id == SurveyDay.service_key)])}[dimension]
+    named = [model.id, model.name] + ([Agency.short_name] if model is Agency else [])
+    query = _totals_query(*named, *([] if model is Agency else [null()])).select_from(SurveyDay)
+    for target, on in joins:
+        query = query.join(target, on)
+    rows = session.execute(_where(query, **scope).group_by(*named)).all()
+    result = [(Named(*r[:3]), ikm.from_totals([int(t) for t in r[4:]], int(r[3])))
               for r in rows]
     return sorted(result, key=lambda pair: pair[0].name)
 

@@ -92,3 +92,14 @@ def test_the_index_matches_the_floating_point_formula_and_stays_in_range(respons
     assert abs(float(result.score) - expected) <= 0.1 + 0.01
     assert Decimal("25.00") <= result.score <= Decimal("100.00")
     assert result.grade == ikm.grade_of(result.score)[0]
+
+
+@given(st.integers(1, 500).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.integers(n, 4 * n), min_size=9, max_size=9))))
+def test_the_index_is_each_elements_mean_weighted_one_ninth(case):
+    """from_totals() makes Σ totals / (9 × respondents) at once: the regulation's sum of the
+    nine means × 1/9, exactly."""
+    respondents, totals = case
+    result = ikm.from_totals(totals, respondents)
+    assert result.raw == sum(Fraction(t, respondents) * Fraction(1, 9) for t in totals)
+    assert result.element_means == tuple(Fraction(t, respondents) for t in totals)
