@@ -251,13 +251,13 @@ def _free_per_day(days):
             .group_by(literal_column("day_number")))
 
 
-def available_days(session, offering, now):
+def available_days(session, offering, now, connection=None):
     """[(local date, free seats)] for the days that still have a bookable seat.
 
     The database sums the seats per local day: a slot's day is found by comparing its start
     with the UTC instants at which the hall's days begin (right in any time zone), so a
     fortnight's hundreds of slots come back as one row per day. `offering` is an Offering or
-    a DaysTarget."""
+    a DaysTarget; `connection`, one to read on instead of the session's."""
     tz = zone(offering.mpp)
     # Open slots start up to horizon + 1 days from now: that reaches into local day
     # horizon + 1 (today is day 0), so days 0 … horizon + 1 and the start of the one after.
@@ -265,8 +265,8 @@ def available_days(session, offering, now):
             for n in range(offering.horizon_days + 3)]
     starts = {f"d{n}": utc(datetime.combine(day, datetime.min.time(), tz))
               for n, day in enumerate(days[1:])}
-    rows = session.connection().execute(_free_per_day(len(starts)),
-                                        {**_open_window(offering, now), **starts})
+    rows = (connection or session.connection()).execute(
+        _free_per_day(len(starts)), {**_open_window(offering, now), **starts})
     return sorted((days[n], free) for n, free in rows if n is not None)
 
 

@@ -11,7 +11,7 @@ from .. import clock
 from . import slots
 from ..errors import DomainError
 from ..catalogue import versioning
-from ..extensions import begin_write, db, limiter, remembered
+from ..extensions import begin_write, committed_connection, db, limiter, remembered
 from ..filters import clock as wall_clock
 from ..filters import long_date, tz_abbr
 from ..notify.compose import channels_for
@@ -82,9 +82,10 @@ def days(slug, service):
     # new version: once per version, day and offering in a process, the check is enough.
     remembered("slots-ensured", (version, target.id, clock.local_day(target.mpp, now)),
                lambda: _ensure_slots(slots.bookable_offering(db.session, slug, service)) or True)
+    with committed_connection() as connection:      # one read: no transaction around it
+        days = slots.available_days(db.session, target, now, connection)
     return render_template("booking/days.html", offering=target, mpp=target.mpp,
-                           service=target.service,
-                           days=slots.available_days(db.session, target, now))
+                           service=target.service, days=days)
 
 
 def _booking_limit():
