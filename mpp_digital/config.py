@@ -44,6 +44,10 @@ CACHE_TYPE = "SimpleCache"
 CACHE_DEFAULT_TIMEOUT = 3600
 CACHE_KEY_PREFIX = "mpp-page:"
 CACHE_THRESHOLD = 2000
+# With a cache shared over the network (Redis), each process also keeps its own copies of the
+# pages it served last, up to this many; 0: none. Every key names what its page depends on
+# (versions, language, day), so a copy is never stale.
+PAGE_COPIES_PER_PROCESS = 512
 
 # Booking: limits against hoarding (per NIK, enforced by the database) and per client.
 BOOKING_MAX_ACTIVE_PER_NIK = 3

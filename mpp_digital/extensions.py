@@ -61,6 +61,44 @@ api = Api()
 limiter = Limiter(key_func=get_remote_address)
 
 
+# The page cache's types kept in this process already: copies of their pages would be twice.
+_IN_PROCESS_CACHES = ("NullCache", "SimpleCache", "null", "simple")
+
+
+def kept_page(key):
+    """A rendered page (or feed) from the page cache, or None. Every key names all that its
+    page depends on (a version, the language, the day), so the same key never names two
+    pages: with a shared cache (Redis), this process's copy of a page it fetched or stored
+    recently is served without asking the cache again, and is never stale."""
+    copies = _page_copies()
+    if copies is not None and key in copies:
+        return copies[key]
+    page = cache.get(key)
+    if page is not None and copies is not None:
+        _copy(copies, key, page)
+    return page
+
+
+def keep_page(key, page, timeout=None):
+    cache.set(key, page, timeout=timeout)
+    copies = _page_copies()
+    if copies is not None:
+        _copy(copies, key, page)
+
+
+def _page_copies():
+    config = current_app.config
+    if config["PAGE_COPIES_PER_PROCESS"] <= 0 or config["CACHE_TYPE"] in _IN_PROCESS_CACHES:
+        return None
+    return remembered_memo("page-copies")
+
+
+def _copy(copies, key, page):
+    if len(copies) >= current_app.config["PAGE_COPIES_PER_PROCESS"]:
+        copies.clear()                     # as remembered() does: a full memo starts again
+    copies[key] = page
+
+
 def remembered_memo(name):
     """The dict behind remembered(name, …), for callers that fill many keys at once."""
     return current_app.extensions.setdefault("mpp_memos", {}).setdefault(name, {})

@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from .. import clock
-from ..extensions import cache, db, remembered
+from ..extensions import db, keep_page, kept_page, remembered
 from . import operations, versioning
 
 
@@ -89,7 +89,7 @@ def page_version():
 
 
 def _rendered(key, view, kwargs):
-    body = cache.get(key)
+    body = kept_page(key)
     if body is not None:
         response = make_response(body)
         response.mimetype = "text/html"
@@ -97,7 +97,7 @@ def _rendered(key, view, kwargs):
     response = make_response(view(**kwargs))
     if response.status_code == 200 and not personal(response) \
             and response.mimetype == "text/html":
-        cache.set(key, response.get_data())
+        keep_page(key, response.get_data())
     return response
 
 

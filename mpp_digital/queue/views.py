@@ -18,7 +18,7 @@ from ..accounts.operations import can_use_counter
 from ..catalogue import operations as catalogue
 from ..catalogue.models import Counter, Queue
 from ..errors import DomainError, NotFound
-from ..extensions import begin_write, cache, db, limiter
+from ..extensions import begin_write, db, keep_page, kept_page, limiter
 from ..filters import clock as wall_clock
 from ..filters import tz_abbr
 from ..validation import parse_id
@@ -275,10 +275,10 @@ def board_json(slug):
         # What the feed says is fixed by its ETag (the hall, its queue version, its day), so
         # every screen of the hall that polls after a change gets the one built first, from
         # the page cache (shared by the workers and machines when that is Redis).
-        body = cache.get(f"board|{etag}")
+        body = kept_page(f"board|{etag}")
         if body is None:
             body = json.dumps(ops.board(db.session, hall.mpp_id, day), separators=(",", ":"))
-            cache.set(f"board|{etag}", body, timeout=BOARD_KEPT_SECONDS)
+            keep_page(f"board|{etag}", body, timeout=BOARD_KEPT_SECONDS)
         response = make_response(body)
         response.mimetype = "application/json"
         return response

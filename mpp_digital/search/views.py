@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..catalogue import operations as catalogue
 from ..catalogue import versioning
 from ..catalogue.caching import personal
-from ..extensions import begin_write, cache, db, remembered
+from ..extensions import begin_write, db, keep_page, kept_page, remembered
 from . import get_index
 from . import operations as ops
 from . import thesaurus
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 def results():
     version = versioning.current()
     key = _page_key(get_index(), version)
-    kept = cache.get(key) if key else None
+    kept = kept_page(key) if key else None
     if kept is not None:
         body, top = kept
         response = make_response(body)
@@ -32,7 +32,7 @@ def results():
         page, top = _render(version)
         response = make_response(page)
         if key and top is not None and not personal(response):
-            cache.set(key, (response.get_data(), top))
+            keep_page(key, (response.get_data(), top))
     if top is not None:
         _count(request.args.get("q", ""), top)       # after rendering: rows stay loaded
     return response

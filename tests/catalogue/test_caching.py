@@ -165,3 +165,46 @@ def test_the_other_halls_of_a_service_are_read_again_after_a_change(app, client)
     assert link not in client.get("/mpp/kota-kediri/layanan/kartu-keluarga-baru").get_data(
         as_text=True)
     assert link not in client.get("/layanan/kartu-keluarga-baru").get_data(as_text=True)
+
+
+def test_with_a_shared_cache_each_process_serves_its_own_copies_never_stale(app, tmp_path,
+                                                                           monkeypatch):
+    """Two machines share a page cache over the network (a shared directory here, as Redis in
+    production). Each keeps copies of the pages it served: the second visitor's page costs no
+    trip to the shared cache, and a change made elsewhere is seen at once (the key moved)."""
+    def machine(name):
+        other = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI":
+                            app.config["SQLALCHEMY_DATABASE_URI"], "CLOCK": app.config["CLOCK"],
+                            "CACHE_TYPE": "FileSystemCache",
+                            "CACHE_DIR": str(tmp_path / "shared-cache")},
+                           instance_path=str(tmp_path / name))
+        return other, other.test_client()
+    (a, a_client), (b, b_client) = machine("a"), machine("b")
+    first = a_client.get(HALL)
+    assert first.status_code == 200
+    asked = []
+    with b.app_context():
+        shared_get = cache.get
+        monkeypatch.setattr(cache, "get", lambda key: asked.append(key) or shared_get(key))
+    assert b_client.get(HALL).get_data() == first.get_data()       # from the shared cache
+    assert len(asked) == 1
+    assert b_client.get(HALL).get_data() == first.get_data()       # from B's own copy
+    assert len(asked) == 1
+    _rename(app, "MPP Kota Kediri (diubah)")
+    assert "MPP Kota Kediri (diubah)" in b_client.get(HALL).get_data(as_text=True)
+    for other in (a, b):
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.mark.filterwarnings("ignore:Flask-Caching. CACHE_TYPE is set to NullCache")
+def test_without_a_page_cache_no_process_keeps_copies(app, tmp_path):
+    """NullCache (the benchmarks' "cold" pages): every page is rendered, none is copied."""
+    cold = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI":
+                       app.config["SQLALCHEMY_DATABASE_URI"], "CLOCK": app.config["CLOCK"],
+                       "CACHE_TYPE": "NullCache"}, instance_path=str(tmp_path / "cold"))
+    client = cold.test_client()
+    assert client.get(HALL).status_code == client.get(HALL).status_code == 200
+    assert not cold.extensions.get("mpp_memos", {}).get("page-copies")
+    with cold.app_context():
+        db.engine.dispose()
