@@ -96,27 +96,35 @@ def served_lines(session, mpp_id):
             for q in hall.queues]
 
 
-def best_times(session, mpp, today, weeks=8, minimum=5, lines=None):
+def wait_medians(session, mpp_id, today, weeks=8):
+    """{queue id: {(weekday, hour): (median wait in seconds, visits)}} of the `weeks` weeks
+    up to yesterday at a hall: complete days only, so the same all day (a process may keep
+    it for the day, whatever the catalogue does meanwhile)."""
+    medians = defaultdict(dict)
+    for (queue_id, weekday, hour), histogram in hour_waits(
+            session, today - timedelta(weeks=weeks), today - timedelta(days=1), mpp_id).items():
+        medians[queue_id][(weekday, hour)] = (histogram_percentile(histogram, 50),
+                                              sum(histogram.values()))
+    return dict(medians)
+
+
+def best_times(session, mpp, today, weeks=8, minimum=5, lines=None, medians=None):
     """Typical waiting per weekday and hour for each line, over the last `weeks` weeks.
 
     Only hours when the line is served now and that had at least `minimum` visits are shown:
     a median of two is not "typical", and an hour the agency has left is no advice. `lines`:
-    served_lines() of the hall, when the caller keeps them.
+    served_lines() of the hall, and `medians`: its wait_medians(), when the caller keeps them.
     """
-    start = today - timedelta(weeks=weeks)
-    cells = defaultdict(dict)                 # queue id → {(weekday, hour): wait histogram}
-    for (queue_id, weekday, hour), histogram in hour_waits(
-            session, start, today - timedelta(days=1), mpp.id).items():
-        cells[queue_id][(weekday, hour)] = histogram
+    if medians is None:
+        medians = wait_medians(session, mpp.id, today, weeks)
     found = []
     for queue, served in served_lines(session, mpp.id) if lines is None else lines:
-        median = {key: histogram_percentile(histogram, 50)
-                  for key, histogram in cells.get(queue.id, {}).items()
-                  if sum(histogram.values()) >= minimum and key in served}
+        median = {key: wait for key, (wait, visits) in medians.get(queue.id, {}).items()
+                  if visits >= minimum and key in served}
         if not median:
             continue
         best = min(median, key=lambda key: (median[key], key))
         found.append(LineTimes(queue, median, best, sorted({d for d, _ in median}),
                                sorted({h for _, h in median}), served=len(served),
                                thin=len(median) * 2 < len(served)))
-    return found, start
+    return found, today - timedelta(weeks=weeks)

@@ -166,11 +166,20 @@ def export(kind):
 @hall_dated_page           # from complete days only: the same page all day, rendered once
 def best_time(slug):
     mpp = catalogue.get_hall(db.session, slug)
-    _rolled_up(mpp)
     today = clock.local_day(mpp, clock.now())
-    lines, since = ops.best_times(db.session, mpp, today, lines=remembered(
-        "served-lines", (page_version(), mpp.id), lambda: ops.served_lines(db.session, mpp.id)))
-    index, index_since, index_until = survey.latest_index(db.session, mpp.id, today)
+
+    def medians():
+        _rolled_up(mpp)                 # the rollup brought up to yesterday, then read
+        return ops.wait_medians(db.session, mpp.id, today)
+    # What the catalogue says of the lines is kept per catalogue version; the waits and the
+    # IKM, from complete days only, for the day (a change to the catalogue does not move them).
+    lines, since = ops.best_times(
+        db.session, mpp, today,
+        lines=remembered("served-lines", (page_version(), mpp.id),
+                         lambda: ops.served_lines(db.session, mpp.id)),
+        medians=remembered("wait-medians", (mpp.id, today), medians))
+    index, index_since, index_until = remembered(
+        "latest-index", (mpp.id, today), lambda: survey.latest_index(db.session, mpp.id, today))
     return render_template("reports/best_time.html", mpp=mpp, lines=lines, since=since,
                            today=today, index=index, index_since=index_since,
                            index_until=index_until, grade_words=GRADE_WORDS, minutes=_minutes)

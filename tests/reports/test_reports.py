@@ -289,3 +289,27 @@ def test_kapan_sebaiknya_datang_follows_a_renamed_line_on_the_next_request(app, 
         db.session.commit()
     page = client.get("/mpp/kota-kediri/waktu-tunggu").get_data(as_text=True)
     assert "A · Kependudukan</h2>" in page and "Disdukcapil</h2>" not in page
+
+
+def test_kapan_sebaiknya_datang_reads_each_new_day(app, client):
+    """The waits are kept for the day they were read on: the next day, the day just over is
+    rolled up and counted, as a fresh computation counts it."""
+    from mpp_digital.extensions import remembered_memo
+    with app.app_context():
+        monday = date(2027, 3, 1)
+        history.generate(db.session, mpp(), monday - timedelta(weeks=8),
+                         monday - timedelta(days=1), random.Random(7), per_day=30)
+        db.session.commit()
+    app.config["CLOCK"] = datetime(2027, 3, 1, 3, tzinfo=timezone.utc)
+    assert client.get("/mpp/kota-kediri/waktu-tunggu").status_code == 200
+    with app.app_context():
+        history.generate(db.session, mpp(), monday, monday, random.Random(8), per_day=400)
+        db.session.commit()
+    app.config["CLOCK"] = datetime(2027, 3, 2, 3, tzinfo=timezone.utc)
+    assert client.get("/mpp/kota-kediri/waktu-tunggu").status_code == 200
+    with app.app_context():
+        kept = remembered_memo("wait-medians")
+        assert {day for _, day in kept} == {monday, monday + timedelta(days=1)}
+        fresh = ops.wait_medians(db.session, mpp().id, monday + timedelta(days=1))
+        assert kept[(mpp().id, monday + timedelta(days=1))] == fresh
+        assert fresh != kept[(mpp().id, monday)]
