@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, case, func, literal_column, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..catalogue.models import Mpp, Offering, Province, Region, Service
-from ..catalogue.operations import closures_for, offering_hours, public_holiday
+from ..catalogue.operations import HallHeader, closures_for, offering_hours, public_holiday
 from ..catalogue.schedule import day_status
 from ..clock import local_day, to_local, utc, zone
 from ..errors import NotFound
@@ -101,14 +101,6 @@ def booking_target(session, mpp_slug, service_slug, starts_at):
                          SlotRow(*row[8:]) if row[8] is not None else None)
 
 
-class PageHall(NamedTuple):
-    id: int
-    slug: str
-    name: str
-    timezone: str
-    region_name: str
-
-
 class ServiceName(NamedTuple):
     slug: str
     name: str
@@ -121,7 +113,7 @@ class DaysTarget(NamedTuple):
     id: int
     horizon_days: int
     cutoff_minutes: int
-    mpp: PageHall
+    mpp: HallHeader
     service: ServiceName
 
 
@@ -147,7 +139,7 @@ def days_target(session, mpp_slug, service_slug, version):
         if row is None:           # not kept: made-up URLs must not fill the memo
             _check_bookable(None)
         return (row[1], DaysTarget(
-            row[0], row[2], row[3], PageHall(*row[4:9]), ServiceName(*row[9:])))
+            row[0], row[2], row[3], HallHeader(*row[4:9]), ServiceName(*row[9:])))
 
     bookable, target = remembered("booking-days", (version, mpp_slug, service_slug), read)
     _check_bookable(bookable)

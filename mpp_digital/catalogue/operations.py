@@ -251,6 +251,23 @@ def hall_link(session, slug, version):
     return remembered("hall-links", (version, slug), read)
 
 
+# A hall as a page names it: clock.local_day() and clock.to_local() take it as an Mpp.
+HallHeader = namedtuple("HallHeader", "id slug name timezone region_name")
+
+
+def hall_header(session, slug, version):
+    """The hall's HallHeader, read once per catalogue `version`: for pages that name a hall
+    and count its days, without its catalogue. NotFound as get_hall()."""
+    def read():                   # a slug no hall has raises: made-up URLs are not kept
+        row = session.execute(
+            select(Mpp.id, Mpp.slug, Mpp.name, Province.timezone, Region.name)
+            .join(Mpp.region).join(Region.province).where(Mpp.slug == slug)).first()
+        if row is None:
+            raise NotFound(_l("MPP tidak ditemukan."))
+        return HallHeader(*row)
+    return remembered("hall-headers", (version, slug), read)
+
+
 def closures_for(session, mpp, first_day, last_day):
     """(start, end, reason) of the closures of this MPP and of every MPP that touch the days,
     less the national ones this MPP stays open on."""

@@ -165,7 +165,7 @@ def export(kind):
 @bp.get("/mpp/<slug>/waktu-tunggu")
 @hall_dated_page           # from complete days only: the same page all day, rendered once
 def best_time(slug):
-    mpp = catalogue.get_hall(db.session, slug)
+    mpp = catalogue.hall_header(db.session, slug, page_version())
     today = clock.local_day(mpp, clock.now())
 
     def medians():

@@ -7,7 +7,7 @@ from wtforms import SelectChoice
 
 from .. import clock
 from ..catalogue import operations as catalogue
-from ..catalogue.caching import public_page
+from ..catalogue.caching import page_version, public_page
 from ..errors import DomainError
 from ..extensions import begin_write, db
 from ..queue import operations as queue_ops
@@ -76,7 +76,7 @@ def _ratings_so_far(version, slug):
 @bp.get("/mpp/<slug>/ikm")
 @public_page(_ratings_so_far)
 def report(slug):
-    mpp = catalogue.get_hall(db.session, slug)
+    mpp = catalogue.hall_header(db.session, slug, page_version())
     form, start, end, valid = read_period(request.args, clock.local_day(mpp, clock.now()))
     if not valid:
         return render_template("survey/report.html", mpp=mpp, form=form, elements=ELEMENTS,

@@ -208,3 +208,12 @@ def test_without_a_page_cache_no_process_keeps_copies(app, tmp_path):
     assert not cold.extensions.get("mpp_memos", {}).get("page-copies")
     with cold.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("page", ["/ikm", "/waktu-tunggu"])
+def test_a_renamed_hall_is_named_anew_on_its_ikm_and_when_to_come_pages(app, client, page):
+    """Both pages read the hall's name once per catalogue version (hall_header)."""
+    assert "Mal Pelayanan Publik Kota Kediri" in client.get(HALL + page).get_data(as_text=True)
+    _rename(app, "MPP Joyoboyo")
+    renamed = client.get(HALL + page).get_data(as_text=True)
+    assert "MPP Joyoboyo" in renamed and "Mal Pelayanan Publik Kota Kediri" not in renamed
