@@ -236,13 +236,19 @@ def test_kapan_sebaiknya_datang_never_names_an_hour_its_line_is_closed(app, slug
         assert set(line.median_wait) <= served[line.queue.id], line.queue.name
 
 
-def test_thin_history_is_said_on_the_page(app, client):
+def _visits_before(app, day, days, seed, per_day=30):
+    """Visits at Kota Kediri on the `days` days before `day`, and the clock at 10.00 WIB on
+    `day`."""
     with app.app_context():
-        today = date(2027, 3, 1)
-        history.generate(db.session, mpp(), today - timedelta(weeks=1),
-                         today - timedelta(days=1), random.Random(3), per_day=30)
+        history.generate(db.session, mpp(), day - timedelta(days=days), day - timedelta(days=1),
+                         random.Random(seed), per_day=per_day)
         db.session.commit()
-    app.config["CLOCK"] = datetime(2027, 3, 1, 3, tzinfo=timezone.utc)
+    app.config["CLOCK"] = datetime.combine(day, datetime.min.time().replace(hour=3),
+                                           timezone.utc)
+
+
+def test_thin_history_is_said_on_the_page(app, client):
+    _visits_before(app, date(2027, 3, 1), 7, 3)
     page = client.get("/mpp/kota-kediri/waktu-tunggu").get_data(as_text=True)
     assert "Data kunjungan masih sedikit" in page
 
@@ -276,12 +282,7 @@ def test_the_indonesian_report_writes_decimal_commas(app, client, january):
 def test_kapan_sebaiknya_datang_follows_a_renamed_line_on_the_next_request(app, client):
     """The page keeps a hall's lines and their hours per catalogue version: a line renamed
     by the manager is named anew on the next request (the memo's key holds the version)."""
-    with app.app_context():
-        today = date(2027, 3, 1)
-        history.generate(db.session, mpp(), today - timedelta(weeks=8),
-                         today - timedelta(days=1), random.Random(5), per_day=30)
-        db.session.commit()
-    app.config["CLOCK"] = datetime(2027, 3, 1, 3, tzinfo=timezone.utc)
+    _visits_before(app, date(2027, 3, 1), 56, 5)
     assert "A · Disdukcapil</h2>" in client.get("/mpp/kota-kediri/waktu-tunggu").get_data(
         as_text=True)
     with app.app_context():
@@ -295,17 +296,10 @@ def test_kapan_sebaiknya_datang_reads_each_new_day(app, client):
     """The waits are kept for the day they were read on: the next day, the day just over is
     rolled up and counted, as a fresh computation counts it."""
     from mpp_digital.extensions import remembered_memo
-    with app.app_context():
-        monday = date(2027, 3, 1)
-        history.generate(db.session, mpp(), monday - timedelta(weeks=8),
-                         monday - timedelta(days=1), random.Random(7), per_day=30)
-        db.session.commit()
-    app.config["CLOCK"] = datetime(2027, 3, 1, 3, tzinfo=timezone.utc)
+    monday = date(2027, 3, 1)
+    _visits_before(app, monday, 56, 7)
     assert client.get("/mpp/kota-kediri/waktu-tunggu").status_code == 200
-    with app.app_context():
-        history.generate(db.session, mpp(), monday, monday, random.Random(8), per_day=400)
-        db.session.commit()
-    app.config["CLOCK"] = datetime(2027, 3, 2, 3, tzinfo=timezone.utc)
+    _visits_before(app, monday + timedelta(days=1), 1, 8, per_day=400)
     assert client.get("/mpp/kota-kediri/waktu-tunggu").status_code == 200
     with app.app_context():
         kept = remembered_memo("wait-medians")
