@@ -6,19 +6,22 @@ the same one. Every transition is a TicketEvent, and every staff action is audit
 """
 import secrets
 import statistics
+from collections import namedtuple
 from dataclasses import dataclass
-from datetime import timedelta, timezone
+from datetime import date, timedelta, timezone
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from num2words import num2words
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..accounts.operations import audit
 from ..booking.models import Appointment, AppointmentStatus, Slot, Visit
 from ..booking.operations import normalise_code, same_last4
 from ..clock import local_day, utc
-from ..catalogue.models import Mpp, Offering, Province, Queue, Region
+from ..catalogue.models import Counter, Mpp, Offering, Province, Queue, Region, counter_queue
+from ..catalogue.operations import HallHeader
 from ..errors import DomainError, NotFound
 from ..extensions import read_committed, remembered, upsert
 from ..filters import long_date
@@ -79,6 +82,53 @@ def ticket_version(token):
     """(ticket_id, version) of a ticket's hall by the ticket's token in one indexed read of what
     is committed (as hall_version)."""
     return read_committed(_TICKET_VERSION, token=token)
+
+
+QueueRef = namedtuple("QueueRef", "id name")
+CounterRef = namedtuple("CounterRef", "number")
+
+
+class TicketView(NamedTuple):
+    """A ticket as its polled page shows it (the attributes it reads of a Ticket, under the
+    same names), with its line, counter and hall."""
+    id: int
+    token: str
+    number: int
+    day: date
+    status: TicketStatus
+    surveyed: bool
+    appointment_id: int | None
+    queue_id: int
+    letter: str                 # of the line that gave the number
+    queue: QueueRef
+    counter: CounterRef | None
+    mpp: HallHeader
+
+    @property
+    def display(self):
+        return f"{self.letter}-{self.number:03d}"
+
+
+_issued = aliased(Queue)
+_TICKET_VIEW = (
+    select(Ticket.id, Ticket.token, Ticket.number, Ticket.day, Ticket.status, Ticket.surveyed,
+           Ticket.appointment_id, Ticket.queue_id, _issued.letter, Queue.name, Counter.number,
+           Mpp.id, Mpp.slug, Mpp.name, Province.timezone, Region.name)
+    .join(_issued, _issued.id == Ticket.issued_queue_id)
+    .join(Queue, Queue.id == Ticket.queue_id).join(Mpp, Mpp.id == Queue.mpp_id)
+    .join(Region, Region.code == Mpp.region_code).join(Province)
+    .outerjoin(Counter, Counter.id == Ticket.counter_id)
+    .where(Ticket.token == bindparam("token")))
+
+
+def ticket_view(token):
+    """The TicketView of a token in one read of what is committed (extensions.read_committed):
+    the ticket page opens no transaction. NotFound as ticket_by_token()."""
+    row = read_committed(_TICKET_VIEW, token=token)
+    if row is None:
+        raise NotFound(_l("Tiket tidak ditemukan."))
+    return TicketView(*row[:9], QueueRef(row[7], row[9]),
+                      None if row[10] is None else CounterRef(row[10]), HallHeader(*row[11:]))
 
 
 def _staff(session, user, now, action, ticket, counter=None, after=None):
@@ -546,8 +596,10 @@ def service_seconds(session, queue_id, now, sample=30):
     return statistics.median(durations) if durations else None
 
 
-def open_counters(session, queue):
-    return sum(1 for c in queue.counters if c.is_open)
+def open_counters(session, queue_id):
+    return session.scalar(select(func.count(Counter.id))
+                          .join(counter_queue, counter_queue.c.counter_id == Counter.id)
+                          .where(counter_queue.c.queue_id == queue_id, Counter.is_open))
 
 
 @dataclass(frozen=True)
@@ -574,17 +626,18 @@ def ahead_of(session, ticket, now, policy=Policy()):
     return order_.index(ticket.id) if ticket.id in order_ else 0
 
 
-def line_state(session, queue, day, now, policy=Policy(), version=None):
+def line_state(session, queue_id, day, now, policy=Policy(), version=None):
     """The line's state at `now`. Given the hall's queue version (bumped by every ticket event
     and every change of its lines and counters), it is computed once per process for that
     version and minute: when a call changes the hall, every phone waiting in it asks again,
     and they are all told the same."""
     def read():
-        return LineState(calling_order(session, queue.id, day, now, policy),
-                         service_seconds(session, queue.id, now), open_counters(session, queue))
+        return LineState(calling_order(session, queue_id, day, now, policy),
+                         service_seconds(session, queue_id, now),
+                         open_counters(session, queue_id))
     if version is None:
         return read()
-    return remembered("line-states", (queue.id, day, version,
+    return remembered("line-states", (queue_id, day, version,
                                       int(utc(now).timestamp() // 60), policy), read)
 
 
@@ -592,9 +645,9 @@ def ticket_status(session, ticket, now, policy=Policy(), default_service=600, ve
     """Position in line and the estimated wait, from recent service times and open counters."""
     if ticket.status != TicketStatus.WAITING:
         return {"position": 0, "wait_minutes": 0}
-    state = line_state(session, ticket.queue, ticket.day, now, policy, version)
+    state = line_state(session, ticket.queue_id, ticket.day, now, policy, version)
     if ticket.id not in state.order:     # the line was read after a later change than ours
-        state = line_state(session, ticket.queue, ticket.day, now, policy)
+        state = line_state(session, ticket.queue_id, ticket.day, now, policy)
     # Still not in it: called since this request read the ticket; the next poll shows that.
     position = state.order.index(ticket.id) + 1 if ticket.id in state.order else 1
     per_visit = state.per_visit or default_service

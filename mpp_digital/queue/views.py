@@ -240,13 +240,13 @@ def ticket_status(token):
            f"{int(now.timestamp() // 60)}"
 
     def page():
-        ticket = ops.ticket_by_token(db.session, token)
+        ticket = ops.ticket_view(token)
         return make_response(render_template(
-            "queue/status.html", ticket=ticket, mpp=ticket.queue.mpp, still=still,
+            "queue/status.html", ticket=ticket, mpp=ticket.mpp, still=still,
             state=ops.ticket_status(db.session, ticket, now, _policy(),
                                     version=found.version),
             plan=ops.visit_plan(db.session, ticket),
-            local=lambda naive: clock.to_local(ticket.queue.mpp, naive)))
+            local=lambda naive: clock.to_local(ticket.mpp, naive)))
     return _revalidated(etag, "private, no-cache", page)
 
 
