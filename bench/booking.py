@@ -99,12 +99,12 @@ def oversold(url):
     return over, total
 
 
-# Each worker leaves a file named by its pid once it has loaded the app (gunicorn's
+# Each worker leaves a mark, <pid>.ready, once it has loaded the app (gunicorn's
 # post_worker_init hook): a measurement starts when every worker is ready, not while some are
 # still building the app (about 2 s of CPU each, which would be counted against the site).
 READY_HOOK = """import os
 def post_worker_init(worker):
-    open(os.path.join(os.environ["MPP_BENCH_READY_DIR"], str(worker.pid)), "w").close()
+    open(os.path.join(os.environ["MPP_BENCH_READY_DIR"], f"{worker.pid}.ready"), "w").close()
 """
 
 
@@ -121,7 +121,7 @@ class Gunicorn:
             env={**os.environ, **env, "MPP_BENCH_READY_DIR": self.ready.name})
         deadline = time.time() + 120
         while time.time() < deadline:
-            booted = [name for name in os.listdir(self.ready.name) if name.isdigit()]
+            booted = [name for name in os.listdir(self.ready.name) if name.endswith(".ready")]
             if len(booted) >= workers:
                 socket.create_connection(("127.0.0.1", self.port), timeout=5).close()
                 return
