@@ -75,33 +75,41 @@ def kept_page(key):
         return copies[key]
     page = cache.get(key)
     if page is not None and copies is not None:
-        _copy(copies, key, page)
+        _copy(key, page)
     return page
 
 
 def keep_page(key, page, timeout=None):
     cache.set(key, page, timeout=timeout)
-    copies = _page_copies()
-    if copies is not None:
-        _copy(copies, key, page)
+    if _page_copies() is not None:
+        _copy(key, page)
 
 
 def _page_copies():
+    """This process's copies of pages, or None when it keeps none."""
     config = current_app.config
     if config["PAGE_COPIES_PER_PROCESS"] <= 0 or config["CACHE_TYPE"] in _IN_PROCESS_CACHES:
         return None
     return remembered_memo("page-copies")
 
 
-def _copy(copies, key, page):
-    if len(copies) >= current_app.config["PAGE_COPIES_PER_PROCESS"]:
-        copies.clear()                     # as remembered() does: a full memo starts again
-    copies[key] = page
+def _copy(key, page):
+    remember_all("page-copies", [(key, page)], current_app.config["PAGE_COPIES_PER_PROCESS"])
 
 
 def remembered_memo(name):
-    """The dict behind remembered(name, …), for callers that fill many keys at once."""
+    """The dict behind remembered(name, …), to look up many keys at once."""
     return current_app.extensions.setdefault("mpp_memos", {}).setdefault(name, {})
+
+
+def remember_all(name, items, size=4096):
+    """Put (key, value) pairs in the memo `name`; a memo that would hold more than `size`
+    starts again (nothing in it is ever stale, only old)."""
+    memo = remembered_memo(name)
+    items = list(items)
+    if len(memo) + len(items) > size:
+        memo.clear()
+    memo.update(items)
 
 
 def remembered(name, key, compute, size=4096):
@@ -109,13 +117,9 @@ def remembered(name, key, compute, size=4096):
     answers whose key names everything they depend on (a version, a day, a minute): nothing
     is invalidated, a full memo starts again, and the memo goes with the app."""
     memo = remembered_memo(name)
-    if key in memo:
-        return memo[key]
-    value = compute()
-    if len(memo) >= size:
-        memo.clear()
-    memo[key] = value
-    return value
+    if key not in memo:
+        remember_all(name, [(key, compute())], size)
+    return memo[key]
 
 
 @event.listens_for(Engine, "connect")

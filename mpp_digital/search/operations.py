@@ -13,7 +13,7 @@ from .. import throttle
 from ..catalogue.models import Agency, Mpp, Offering, OnlineMode, Region, Service
 from ..errors import DomainError
 from ..catalogue import versioning
-from ..extensions import committed_connection, db, remembered_memo, upsert
+from ..extensions import committed_connection, db, remember_all, remembered_memo, upsert
 from . import thesaurus
 from .analysis import indonesian_analyzer, words
 from .models import SearchSynonym, SearchTally
@@ -67,15 +67,15 @@ def found_services(ids, version):
     before, by the caller) on a connection of its own: a search answered from the index and
     these memos opens no transaction."""
     memo = remembered_memo("found-services")
-    wanted = [(version, service_id) for service_id in ids]
-    missing = [service_id for key, service_id in zip(wanted, ids) if key not in memo]
+    found = {sid: memo[(version, sid)] for sid in ids if (version, sid) in memo}
+    missing = [sid for sid in ids if sid not in found]
     if missing:
         with committed_connection() as connection:
             rows = [FoundService(*row) for row in connection.execute(_FOUND, {"ids": missing})]
-        if len(memo) + len(rows) > FOUND_SERVICES_KEPT:
-            memo.clear()
-        memo.update(((version, row.id), row) for row in rows)
-    return {key[1]: memo[key] for key in wanted if key in memo}
+        remember_all("found-services", [((version, row.id), row) for row in rows],
+                     FOUND_SERVICES_KEPT)
+        found.update((row.id, row) for row in rows)
+    return found
 
 
 @dataclass
