@@ -76,7 +76,7 @@ def search(q, limit, mpp=None):
     """Services matching what a citizen typed, best first; within one MPP with `mpp`."""
     version = versioning.current()
     if mpp:
-        ops.hall_link(db.session, mpp, version)             # 404 for an unknown MPP
+        ops.hall_header(db.session, mpp, version)           # 404 for an unknown MPP
     outcome = search_ops.search(get_index(), db.session,
                                 search_ops.SearchRequest(q, mpp=mpp, limit=limit),
                                 version=version)

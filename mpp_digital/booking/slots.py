@@ -12,8 +12,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, func, literal_column, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from ..catalogue.models import Mpp, Offering, Province, Region, Service
-from ..catalogue.operations import HallHeader, closures_for, offering_hours, public_holiday
+from ..catalogue.models import Mpp, Offering, Region, Service
+from ..catalogue.operations import (
+    HALL_HEADER, HallHeader, closures_for, offering_hours, public_holiday, with_header)
 from ..catalogue.schedule import day_status
 from ..clock import local_day, to_local, utc, zone
 from ..errors import NotFound
@@ -45,12 +46,6 @@ def _check_bookable(bookable):
         raise NotFound(_l("Layanan ini tidak dapat dipesan secara daring di MPP ini."))
 
 
-class HallRow(NamedTuple):
-    id: int
-    slug: str
-    timezone: str          # clock.zone() and clock.to_local() take it as they take an Mpp
-
-
 class OfferingRow(NamedTuple):
     id: int
     mpp_id: int
@@ -70,23 +65,25 @@ class SlotRow(NamedTuple):
 class BookingTarget(NamedTuple):
     """What a booking through the API is written against, as rows (the attributes that the
     booking's checks read of an Offering and a Slot, under the same names)."""
-    mpp: HallRow
+    mpp: HallHeader
     offering: OfferingRow
     slot: SlotRow | None
 
 
-_o, _m, _p, _s = (Offering.__table__, Mpp.__table__, Province.__table__, Slot.__table__)
-_TARGET = (
-    select(_m.c.id, _m.c.slug, _p.c.timezone,
-           _o.c.id, _o.c.mpp_id, _o.c.service_id, _o.c.bookable, _o.c.cutoff_minutes,
-           _s.c.id, _s.c.offering_id, _s.c.starts_at, _s.c.ends_at, _s.c.retired)
-    .select_from(_o.join(_m, _m.c.id == _o.c.mpp_id)
-                 .join(Service.__table__, Service.__table__.c.id == _o.c.service_id)
-                 .join(Region.__table__, Region.__table__.c.code == _m.c.region_code)
-                 .join(_p, _p.c.code == Region.__table__.c.province_code)
-                 .outerjoin(_s, (_s.c.offering_id == _o.c.id)
-                            & (_s.c.starts_at == bindparam("starts_at"))))
-    .where(_m.c.slug == bindparam("mpp"), Service.__table__.c.slug == bindparam("service")))
+def _offering_of(*columns):
+    """A statement of `columns` about the offering of a service (bind parameter "service")
+    at a hall ("mpp"), joined to the hall's header and the service."""
+    return (with_header(select(*columns).select_from(Offering)
+                        .join(Mpp, Mpp.id == Offering.mpp_id))
+            .join(Service, Service.id == Offering.service_id)
+            .where(Mpp.slug == bindparam("mpp"), Service.slug == bindparam("service")))
+
+
+_TARGET = _offering_of(
+    *HALL_HEADER, Offering.id, Offering.mpp_id, Offering.service_id, Offering.bookable,
+    Offering.cutoff_minutes, Slot.id, Slot.offering_id, Slot.starts_at, Slot.ends_at,
+    Slot.retired,
+).outerjoin(Slot, (Slot.offering_id == Offering.id) & (Slot.starts_at == bindparam("starts_at")))
 
 
 def booking_target(session, mpp_slug, service_slug, starts_at):
@@ -96,9 +93,9 @@ def booking_target(session, mpp_slug, service_slug, starts_at):
     row = session.connection().execute(
         _TARGET, {"mpp": mpp_slug, "service": service_slug, "starts_at": utc(starts_at)}
     ).first()
-    _check_bookable(None if row is None else row[6])
-    return BookingTarget(HallRow(*row[:3]), OfferingRow(*row[3:8]),
-                         SlotRow(*row[8:]) if row[8] is not None else None)
+    _check_bookable(None if row is None else row[8])
+    return BookingTarget(HallHeader(*row[:5]), OfferingRow(*row[5:10]),
+                         SlotRow(*row[10:]) if row[10] is not None else None)
 
 
 class ServiceName(NamedTuple):
@@ -117,16 +114,9 @@ class DaysTarget(NamedTuple):
     service: ServiceName
 
 
-_r = Region.__table__
-_DAYS = (
-    select(_o.c.id, _o.c.bookable, _o.c.horizon_days, _o.c.cutoff_minutes,
-           _m.c.id, _m.c.slug, _m.c.name, _p.c.timezone, _r.c.name,
-           Service.__table__.c.slug, Service.__table__.c.name, Service.__table__.c.name_en)
-    .select_from(_o.join(_m, _m.c.id == _o.c.mpp_id)
-                 .join(Service.__table__, Service.__table__.c.id == _o.c.service_id)
-                 .join(_r, _r.c.code == _m.c.region_code)
-                 .join(_p, _p.c.code == _r.c.province_code))
-    .where(_m.c.slug == bindparam("mpp"), Service.__table__.c.slug == bindparam("service")))
+_DAYS = _offering_of(Offering.id, Offering.bookable, Offering.horizon_days,
+                     Offering.cutoff_minutes, *HALL_HEADER, Service.slug, Service.name,
+                     Service.name_en)
 
 
 def days_target(session, mpp_slug, service_slug, version):

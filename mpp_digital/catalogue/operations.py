@@ -240,28 +240,25 @@ def halls_offering(session, service_id, version):
             .where(Offering.service_id == service_id).order_by(Region.code))])
 
 
-def hall_link(session, slug, version):
-    """The hall's HallLink, read once per catalogue `version`: for pages that name a hall and
-    link to it (a search within it). NotFound as get_hall()."""
-    def read():                   # a slug no hall has raises: made-up URLs are not kept
-        row = session.execute(select(Mpp.id, Mpp.slug, Mpp.name).where(Mpp.slug == slug)).first()
-        if row is None:
-            raise NotFound(_l("MPP tidak ditemukan."))
-        return HallLink(*row)
-    return remembered("hall-links", (version, slug), read)
-
-
 # A hall as a page names it: clock.local_day() and clock.to_local() take it as an Mpp.
 HallHeader = namedtuple("HallHeader", "id slug name timezone region_name")
+# Its columns, for a statement that joins the hall to its region and province (with_header).
+HALL_HEADER = (Mpp.id, Mpp.slug, Mpp.name, Province.timezone, Region.name)
+# A line as a page names it.
+QueueRow = namedtuple("QueueRow", "id letter name")
+
+
+def with_header(query):
+    """`query`, which reads a hall (Mpp), joined to what HALL_HEADER names."""
+    return query.join(Region, Region.code == Mpp.region_code).join(
+        Province, Province.code == Region.province_code)
 
 
 def hall_header(session, slug, version):
     """The hall's HallHeader, read once per catalogue `version`: for pages that name a hall
     and count its days, without its catalogue. NotFound as get_hall()."""
     def read():                   # a slug no hall has raises: made-up URLs are not kept
-        row = session.execute(
-            select(Mpp.id, Mpp.slug, Mpp.name, Province.timezone, Region.name)
-            .join(Mpp.region).join(Region.province).where(Mpp.slug == slug)).first()
+        row = session.execute(with_header(select(*HALL_HEADER)).where(Mpp.slug == slug)).first()
         if row is None:
             raise NotFound(_l("MPP tidak ditemukan."))
         return HallHeader(*row)

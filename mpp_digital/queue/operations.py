@@ -21,7 +21,7 @@ from ..booking.models import Appointment, AppointmentStatus, Slot, Visit
 from ..booking.operations import normalise_code, same_last4
 from ..clock import local_day, utc
 from ..catalogue.models import Counter, Mpp, Offering, Province, Queue, Region, counter_queue
-from ..catalogue.operations import HallHeader
+from ..catalogue.operations import HALL_HEADER, HallHeader, QueueRow, with_header
 from ..errors import DomainError, NotFound
 from ..extensions import read_committed, remembered, upsert
 from ..filters import long_date
@@ -84,7 +84,6 @@ def ticket_version(token):
     return read_committed(_TICKET_VERSION, token=token)
 
 
-QueueRef = namedtuple("QueueRef", "id name")
 CounterRef = namedtuple("CounterRef", "number")
 
 
@@ -100,7 +99,7 @@ class TicketView(NamedTuple):
     appointment_id: int | None
     queue_id: int
     letter: str                 # of the line that gave the number
-    queue: QueueRef
+    queue: QueueRow
     counter: CounterRef | None
     mpp: HallHeader
 
@@ -111,12 +110,12 @@ class TicketView(NamedTuple):
 
 _issued = aliased(Queue)
 _TICKET_VIEW = (
-    select(Ticket.id, Ticket.token, Ticket.number, Ticket.day, Ticket.status, Ticket.surveyed,
-           Ticket.appointment_id, Ticket.queue_id, _issued.letter, Queue.name, Counter.number,
-           Mpp.id, Mpp.slug, Mpp.name, Province.timezone, Region.name)
-    .join(_issued, _issued.id == Ticket.issued_queue_id)
-    .join(Queue, Queue.id == Ticket.queue_id).join(Mpp, Mpp.id == Queue.mpp_id)
-    .join(Region, Region.code == Mpp.region_code).join(Province)
+    with_header(
+        select(Ticket.id, Ticket.token, Ticket.number, Ticket.day, Ticket.status,
+               Ticket.surveyed, Ticket.appointment_id, Ticket.queue_id, _issued.letter,
+               Queue.letter, Queue.name, Counter.number, *HALL_HEADER)
+        .join(_issued, _issued.id == Ticket.issued_queue_id)
+        .join(Queue, Queue.id == Ticket.queue_id).join(Mpp, Mpp.id == Queue.mpp_id))
     .outerjoin(Counter, Counter.id == Ticket.counter_id)
     .where(Ticket.token == bindparam("token")))
 
@@ -127,8 +126,8 @@ def ticket_view(token):
     row = read_committed(_TICKET_VIEW, token=token)
     if row is None:
         raise NotFound(_l("Tiket tidak ditemukan."))
-    return TicketView(*row[:9], QueueRef(row[7], row[9]),
-                      None if row[10] is None else CounterRef(row[10]), HallHeader(*row[11:]))
+    return TicketView(*row[:9], QueueRow(row[7], row[9], row[10]),
+                      None if row[11] is None else CounterRef(row[11]), HallHeader(*row[12:]))
 
 
 def _staff(session, user, now, action, ticket, counter=None, after=None):

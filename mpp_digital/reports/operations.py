@@ -1,6 +1,6 @@
 """A hall's month (or any period), every hall's year, and the public "best time to come",
 all added up from the daily rollup (reports/rollup.py)."""
-from collections import defaultdict, namedtuple
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..catalogue.models import Mpp, Offering
-from ..catalogue.operations import offering_hours
+from ..catalogue.operations import QueueRow, offering_hours
 from ..survey import operations as survey
 from .rollup import hall_tallies, hour_waits, line_days
 from .stats import Summary, Tally, histogram_percentile, summaries
@@ -56,9 +56,6 @@ def national_report(session, start, end):
 
 
 # --- the public "best time to come" ----------------------------------------------------------
-
-QueueRow = namedtuple("QueueRow", "id letter name")
-
 
 @dataclass
 class LineTimes:

@@ -65,7 +65,7 @@ def _render(version):
     catalogue's, read once for the page's key and its filters."""
     form = SearchForm(request.args)
     form.set_choices(*remembered("search-filters", version, _filters), version=version)
-    mpp = catalogue.hall_link(db.session, form.mpp.data, version) if form.mpp.data else None
+    mpp = catalogue.hall_header(db.session, form.mpp.data, version) if form.mpp.data else None
     outcome = None
     if "q" in request.args and form.validate():
         outcome = ops.search(get_index(), db.session, _request_from(form), str(get_locale()),

@@ -123,5 +123,5 @@ def test_a_search_within_a_renamed_hall_names_it_anew(app, client, index):
     made_up = client.get("/cari", query_string={"q": "paspor", "mpp": "y" * 300})
     assert made_up.status_code == 404
     with app.app_context():
-        kept = app.extensions.get("mpp_memos", {}).get("hall-links", {})
+        kept = app.extensions.get("mpp_memos", {}).get("hall-headers", {})
         assert kept and not any("y" * 300 in repr(key) for key in kept)
