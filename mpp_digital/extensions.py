@@ -18,7 +18,7 @@ from sqlalchemy import Enum, MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.orm import DeclarativeBase, scoped_session
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 
 class Base(DeclarativeBase):
@@ -196,6 +196,19 @@ def read_committed(statement, **params):
     """The first row of one read on a committed_connection()."""
     with committed_connection() as connection:
         return connection.execute(statement, params).first()
+
+
+def kept_objects(name, key, load, size=1024):
+    """What `load(session)` returns, read once per `key` in this process (remembered()) on a
+    session of its own over a committed_connection(), closed at once. The objects come back
+    detached: what `load` loaded eagerly is read by any request, in any thread, and reading
+    anything it did not load raises DetachedInstanceError. For catalogue objects a public page
+    only reads, under a key that carries the catalogue's version; never for objects a request
+    changes or adds to its own session."""
+    def read():
+        with committed_connection() as connection, Session(bind=connection) as session:
+            return load(session)
+    return remembered(name, key, read, size)
 
 
 def begin_write(session):

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..errors import DomainError, NotFound
-from ..extensions import remembered
+from ..extensions import kept_objects, remembered
 from .models import (Agency, Closure, DurationUnit, Mpp, Offering, OnlineMode, OpeningHours,
                      Province, Queue, Region, RegionKind, Service, closure_open_mpp)
 from .schedule import DayStatus, Interval, day_status, effective_hours, group_by_hours
@@ -88,6 +88,17 @@ def list_mpps(session, province_code=None):
     return session.scalars(query).all()
 
 
+def kept_provinces(version):
+    """list_provinces(), read once per catalogue `version` (extensions.kept_objects)."""
+    return kept_objects("provinces", version, list_provinces)
+
+
+def kept_mpps(version, province_code=None):
+    """list_mpps(), read once per catalogue `version` and province."""
+    return kept_objects("listed-halls", (version, province_code),
+                        lambda session: list_mpps(session, province_code))
+
+
 def get_province(session, slug):
     province = session.scalar(select(Province).where(Province.slug == slug)
                               .options(selectinload(Province.regions)
@@ -130,10 +141,15 @@ def get_mpp(session, slug):
     return mpp
 
 
-def hall_listing(session, mpp):
-    """What a hall's page lists, read as plain rows (no catalogue objects): [(agency, its week
-    of hours grouped, its services by name)], by agency name. An agency row has slug,
-    short_name and name; a service row slug, name, name_en, fee and online_mode."""
+def hall_listing(session, mpp, version):
+    """What a hall's page lists, read as plain rows (no catalogue objects) once per catalogue
+    `version`: [(agency, its week of hours grouped, its services by name)], by agency name. An
+    agency row has slug, short_name and name; a service row slug, name, name_en, fee and
+    online_mode."""
+    return remembered("hall-listings", (version, mpp.id), lambda: _hall_listing(session, mpp))
+
+
+def _hall_listing(session, mpp):
     rows = session.execute(
         select(Offering.id, Service.slug, Service.name, Service.name_en, Service.fee,
                Service.online_mode, Agency.slug.label("agency_slug"),
@@ -179,6 +195,19 @@ def get_hall(session, slug, hours=False):
     return mpp
 
 
+def kept_hall(slug, version):
+    """get_hall(…, hours=True), read once per catalogue `version` (extensions.kept_objects):
+    the hall's page, whose hours and region it reads."""
+    return kept_objects("halls", (version, slug),
+                        lambda session: get_hall(session, slug, hours=True))
+
+
+def kept_offering(mpp_slug, service_slug, version):
+    """get_offering(), read once per catalogue `version`: the pages of a service at a hall."""
+    return kept_objects("offerings", (version, mpp_slug, service_slug),
+                        lambda session: get_offering(session, mpp_slug, service_slug))
+
+
 def get_offering(session, mpp_slug, service_slug):
     hall = contains_eager(Offering.mpp)
     service = contains_eager(Offering.service)
@@ -202,6 +231,11 @@ def get_service(session, slug):
     if service is None:
         raise NotFound(_l("Layanan tidak ditemukan."))
     return service
+
+
+def kept_service(slug, version):
+    """get_service(), read once per catalogue `version`: the national page of a service."""
+    return kept_objects("services", (version, slug), lambda session: get_service(session, slug))
 
 
 def list_services(session, agency=None, category=None):
@@ -278,6 +312,12 @@ def closures_for(session, mpp, first_day, last_day):
     return [tuple(r) for r in rows]
 
 
+def kept_closures(session, mpp, first_day, last_day, version):
+    """closures_for(), read once per catalogue `version`, of which closures are part."""
+    return remembered("closures", (version, mpp.id, first_day, last_day),
+                      lambda: closures_for(session, mpp, first_day, last_day))
+
+
 def opening_hours(intervals):
     """Rows for parsed intervals, to assign to an MPP's or an offering's `hours`."""
     return [OpeningHours(weekday=iv.weekday, opens_at=iv.opens_at, closes_at=iv.closes_at)
@@ -306,21 +346,30 @@ class HallDay:
     open_now: bool
 
 
-def hall_day(session, mpp, now, language, hours=None):
-    """Today at `mpp` in its own time zone; `hours` (an offering's) replace the hall's."""
+def _closures(session, mpp, first_day, last_day, version):
+    if version is None:
+        return closures_for(session, mpp, first_day, last_day)
+    return kept_closures(session, mpp, first_day, last_day, version)
+
+
+def hall_day(session, mpp, now, language, hours=None, version=None):
+    """Today at `mpp` in its own time zone; `hours` (an offering's) replace the hall's. With
+    the catalogue's `version`, its closures are read once per version and day."""
     local = now.astimezone(ZoneInfo(mpp.timezone))
     today = local.date()
     status = day_status(today, hours if hours is not None else intervals(mpp.hours),
-                        closures_for(session, mpp, today, today), public_holiday(today, language))
+                        _closures(session, mpp, today, today, version),
+                        public_holiday(today, language))
     clock = local.time().replace(tzinfo=None)
     return HallDay(local, status, any(o <= clock < c for o, c in status.spans))
 
 
-def next_days(session, mpp, now, language, count=7, hours=None):
-    """DayStatus for `count` days from today, in the hall's time zone."""
+def next_days(session, mpp, now, language, count=7, hours=None, version=None):
+    """DayStatus for `count` days from today, in the hall's time zone (`version` as
+    hall_day)."""
     first = now.astimezone(ZoneInfo(mpp.timezone)).date()
     last = first + timedelta(days=count - 1)
-    closures = closures_for(session, mpp, first, last)
+    closures = _closures(session, mpp, first, last, version)
     week = hours if hours is not None else intervals(mpp.hours)
     return [day_status(day, week, closures, public_holiday(day, language))
             for day in (first + timedelta(days=n) for n in range(count))]

@@ -15,8 +15,9 @@ bp = Blueprint("catalogue", __name__)
 @bp.get("/")
 @national_page
 def home():
-    return render_template("catalogue/home.html", provinces=ops.list_provinces(db.session),
-                           mpps=ops.list_mpps(db.session), form=RegionSearchForm(formdata=None))
+    version = page_version()
+    return render_template("catalogue/home.html", provinces=ops.kept_provinces(version),
+                           mpps=ops.kept_mpps(version), form=RegionSearchForm(formdata=None))
 
 
 @bp.get("/wilayah")
@@ -34,7 +35,7 @@ def find_region():
 def province(slug):
     province = ops.get_province(db.session, slug)
     return render_template("catalogue/province.html", province=province,
-                           mpps=ops.list_mpps(db.session, province.code))
+                           mpps=ops.kept_mpps(page_version(), province.code))
 
 
 @bp.get("/wilayah/<slug>")
@@ -44,41 +45,43 @@ def region(slug):
     if region.mpp:
         return redirect(url_for(".mpp", slug=region.mpp.slug))
     return render_template("catalogue/region.html", region=region,
-                           mpps=ops.list_mpps(db.session, region.province_code))
+                           mpps=ops.kept_mpps(page_version(), region.province_code))
 
 
 @bp.get("/mpp/<slug>")
 @hall_page
 def mpp(slug):
-    mpp = ops.get_hall(db.session, slug, hours=True)
-    language = str(get_locale())
-    agencies = ops.hall_listing(db.session, mpp)
+    version = page_version()
+    mpp = ops.kept_hall(slug, version)
+    agencies = ops.hall_listing(db.session, mpp, version)
     return render_template("catalogue/mpp.html", mpp=mpp,
-                           today=ops.hall_day(db.session, mpp, clock.now(), language),
+                           today=ops.hall_day(db.session, mpp, clock.now(), str(get_locale()),
+                                              version=version),
                            week=ops.group_by_hours(ops.intervals(mpp.hours)),
                            agencies=agencies,
                            services=sum(len(services) for _, _, services in agencies),
-                           life_events=life_events.listed(db.session, page_version()))
+                           life_events=life_events.listed(db.session, version))
 
 
 @bp.get("/mpp/<slug>/layanan/<service>")
 @hall_dated_page
 def offering(slug, service):
-    offering = ops.get_offering(db.session, slug, service)
+    version = page_version()
+    offering = ops.kept_offering(slug, service, version)
     hours = ops.offering_hours(offering)
     return render_template("catalogue/offering.html", offering=offering, mpp=offering.mpp,
                            service=offering.service, week=ops.group_by_hours(hours),
                            days=ops.next_days(db.session, offering.mpp, clock.now(),
-                                              str(get_locale()), hours=hours),
+                                              str(get_locale()), hours=hours, version=version),
                            elsewhere=[hall for hall in ops.halls_offering(
-                               db.session, offering.service_id, page_version())
+                               db.session, offering.service_id, version)
                                if hall.id != offering.mpp_id])
 
 
 @bp.get("/mpp/<slug>/layanan/<service>/persyaratan")
 @national_page
 def checklist(slug, service):
-    offering = ops.get_offering(db.session, slug, service)
+    offering = ops.kept_offering(slug, service, page_version())
     return render_template("catalogue/checklist.html", offering=offering, mpp=offering.mpp,
                            service=offering.service)
 
@@ -92,9 +95,10 @@ def services():
 @bp.get("/layanan/<slug>")
 @national_page
 def service(slug):
-    service = ops.get_service(db.session, slug)
+    version = page_version()
+    service = ops.kept_service(slug, version)
     return render_template("catalogue/service.html", service=service,
-                           mpps=ops.halls_offering(db.session, service.id, page_version()))
+                           mpps=ops.halls_offering(db.session, service.id, version))
 
 
 @bp.get("/peristiwa-hidup")
@@ -127,8 +131,9 @@ def hall_life_event(slug, event):
 def hall_pages(slug):
     """The pages "Simpan untuk dibuka tanpa internet" keeps on the device for this hall: the
     hall, each of its services and checklists, and its life events (static/js/sw.js)."""
+    version = page_version()                  # before what is read for it
     mpp = ops.get_hall(db.session, slug)
-    slugs = sorted(s.slug for _, _, services in ops.hall_listing(db.session, mpp)
+    slugs = sorted(s.slug for _, _, services in ops.hall_listing(db.session, mpp, version)
                    for s in services)
     pages = [url_for(".mpp", slug=slug)]
     for service in slugs:

@@ -26,11 +26,17 @@ GRADES = ((Decimal("88.31"), "A", "Sangat baik"),
 @dataclass(frozen=True)
 class Ikm:
     respondents: int
-    element_means: tuple      # nine Fractions: the mean answer per element (NRR per unsur)
+    totals: tuple             # the sum of each element's answers
     raw: Fraction             # Σ mean × 1/9, on the 1–4 scale (NRR tertimbang)
     score: Decimal            # raw × 25, rounded half up to two decimals (25.00–100.00)
     grade: str                # A, B, C or D
     performance: str          # "Sangat baik" … "Tidak baik"
+
+    @property
+    def element_means(self):
+        """Nine Fractions: the mean answer per element (NRR per unsur). Worked out when read:
+        a table of indexes by agency or service shows only the score."""
+        return tuple(Fraction(total, self.respondents) for total in self.totals)
 
     def element_scores(self):
         """Each element's mean converted to 25–100, two decimals, for the report's table."""
@@ -58,11 +64,10 @@ def from_totals(totals, respondents):
         return None
     if any(not respondents <= total <= 4 * respondents for total in totals):
         raise ValueError("each answer is between 1 and 4")
-    means = tuple(Fraction(total, respondents) for total in totals)
     # Σ mean × 1/9 = Σ totals / (9 × respondents): the same fraction, made once.
     raw = Fraction(sum(totals), ELEMENTS * respondents)
     score = _two_decimals(raw * CONVERSION)
-    return Ikm(respondents, means, raw, score, *grade_of(score))
+    return Ikm(respondents, totals, raw, score, *grade_of(score))
 
 
 def from_answers(responses):

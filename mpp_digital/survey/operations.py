@@ -146,6 +146,41 @@ def index_by(session, dimension, **scope):
     return sorted(result, key=lambda pair: pair[0].name)
 
 
+def hall_indexes(session, **scope):
+    """(the Ikm, [(Named agency, Ikm)], [(Named service, Ikm)]) in scope, as index_of() and
+    index_by() give them: one query summed by service with the names joined, added up here by
+    agency and overall. A response naming no service counts in the overall index only."""
+    names = (SurveyDay.service_key, Service.name, Agency.id, Agency.name, Agency.short_name)
+    query = (_totals_query(*names).select_from(SurveyDay)
+             .outerjoin(Service, Service.id == SurveyDay.service_key)
+             .outerjoin(Agency, Agency.id == Service.agency_id))
+    overall, agencies, services = _Sums(), {}, []
+    for row in session.execute(_where(query, **scope).group_by(*names)):
+        sums = _Sums(int(row[5]), [int(t) for t in row[6:]])
+        overall.add(sums)
+        if row[1] is not None:
+            services.append((Named(row[0], row[1], None), sums.index()))
+            agencies.setdefault(Named(*row[2:5]), _Sums()).add(sums)
+    return (overall.index(),
+            sorted(((agency, sums.index()) for agency, sums in agencies.items()),
+                   key=lambda pair: pair[0].name),
+            sorted(services, key=lambda pair: pair[0].name))
+
+
+class _Sums:
+    """Respondents and the sum of each element's answers, added up."""
+
+    def __init__(self, respondents=0, totals=(0,) * ikm.ELEMENTS):
+        self.respondents, self.totals = respondents, list(totals)
+
+    def add(self, other):
+        self.respondents += other.respondents
+        self.totals = [a + b for a, b in zip(self.totals, other.totals)]
+
+    def index(self):
+        return ikm.from_totals(self.totals, self.respondents)
+
+
 def latest_index(session, mpp_id, today, days=365):
     """The IKM of the `days` days up to yesterday at one hall (what the public "when to come"
     page shows): complete days only, so that the page is the same all day and can be cached

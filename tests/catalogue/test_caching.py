@@ -167,6 +167,56 @@ def test_the_other_halls_of_a_service_are_read_again_after_a_change(app, client)
     assert link not in client.get("/layanan/kartu-keluarga-baru").get_data(as_text=True)
 
 
+def _change(app, what):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from mpp_digital.catalogue.models import Closure, Offering, Province, Service
+    with app.app_context():
+        paspor = db.session.scalar(select(Service).where(Service.slug == "paspor-biasa"))
+        if what == "hall":
+            mpp("kota-kediri").name = "MPP Kota Kediri Baru"
+        elif what == "province":
+            db.session.scalar(select(Province).where(Province.slug == "jawa-timur")).name = \
+                "Jawa Timur Baru"
+        elif what == "service":
+            paspor.name = "Paspor biasa, nama baru"
+        elif what == "offering":
+            db.session.scalar(select(Offering).where(
+                Offering.mpp_id == mpp("kota-kediri").id,
+                Offering.service_id == paspor.id)).notes = "Loket pindah ke lantai dua."
+        elif what == "closure":
+            db.session.add(Closure(mpp_id=mpp("kota-kediri").id, starts_on=date(2027, 1, 4),
+                                   ends_on=date(2027, 1, 5), reason="Perbaikan gedung"))
+        db.session.commit()
+
+
+@pytest.mark.parametrize("path, what, shown", [
+    ("/", "hall", "MPP Kota Kediri Baru"),
+    ("/", "province", "Jawa Timur Baru"),
+    ("/provinsi/jawa-timur", "hall", "MPP Kota Kediri Baru"),
+    (HALL, "hall", "MPP Kota Kediri Baru"),
+    (HALL, "service", "Paspor biasa, nama baru"),
+    (HALL, "closure", "Perbaikan gedung"),
+    (HALL + "/layanan/paspor-biasa", "hall", "MPP Kota Kediri Baru"),
+    (HALL + "/layanan/paspor-biasa", "service", "Paspor biasa, nama baru"),
+    (HALL + "/layanan/paspor-biasa", "offering", "Loket pindah ke lantai dua."),
+    (HALL + "/layanan/paspor-biasa", "closure", "Perbaikan gedung"),
+    (HALL + "/layanan/paspor-biasa/persyaratan", "service", "Paspor biasa, nama baru"),
+    ("/layanan/paspor-biasa", "service", "Paspor biasa, nama baru"),
+])
+def test_what_pages_keep_per_catalogue_version_is_read_again_after_a_change(
+        app, client, path, what, shown):
+    """The halls, services, offerings, lists and closures a public page reads once per
+    catalogue version in a process: the next visit after a change shows it. Fails if any of
+    them is kept under a key without the version (the page cache's key moves with it)."""
+    assert shown not in client.get(path).get_data(as_text=True)
+    _change(app, what)
+    page = client.get(path)
+    assert page.status_code == 200 and shown in page.get_data(as_text=True)
+
+
 def test_with_a_shared_cache_each_process_serves_its_own_copies_never_stale(app, tmp_path,
                                                                            monkeypatch):
     """Two machines share a page cache over the network (a shared directory here, as Redis in

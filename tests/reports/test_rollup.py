@@ -170,7 +170,7 @@ def test_the_ikm_from_the_day_sums_equals_the_ikm_of_the_responses(app):
     from mpp_digital.survey import history as survey_history
     from mpp_digital.survey import ikm
     from mpp_digital.survey import operations as survey
-    from mpp_digital.survey.models import SurveyResponse
+    from mpp_digital.survey.models import ANSWER_COLUMNS, SurveyResponse
     with app.app_context():
         for slug, seed in (("kota-kediri", 4), ("kota-mataram", 5)):
             hall = mpp(slug)
@@ -178,6 +178,11 @@ def test_the_ikm_from_the_day_sums_equals_the_ikm_of_the_responses(app):
                 db.session, hall, FIRST, LAST, random.Random(seed), per_day=40),
                 random.Random(seed))
             survey_history.generate(db.session, hall, written, random.Random(seed))
+        # A response that names no service: in the hall's index, in no agency's or service's.
+        unnamed = SurveyResponse(mpp_id=mpp().id, queue_id=mpp().queues[0].id, service_id=None,
+                                 day=FIRST, **dict(zip(ANSWER_COLUMNS, [1] * 9)))
+        db.session.add(unnamed)
+        survey._count_in_day(db.session, unnamed)
         db.session.commit()
         responses = db.session.scalars(select(SurveyResponse).where(
             SurveyResponse.day.between(FIRST, date(2027, 1, 31)))).all()
@@ -197,11 +202,15 @@ def test_the_ikm_from_the_day_sums_equals_the_ikm_of_the_responses(app):
             assert index == raw(lambda r: r.mpp_id == hall.id)
         for agency, index in survey.index_by(db.session, "agency", mpp_id=kediri, **scope):
             assert index == raw(lambda r: r.mpp_id == kediri
-                                and agency_of[r.service_id] == agency.id)
+                                and agency_of.get(r.service_id) == agency.id)
         services = survey.index_by(db.session, "service", mpp_id=kediri, **scope)
         assert len(services) > 5
         for service, index in services:
             assert index == raw(lambda r: r.mpp_id == kediri and r.service_id == service.id)
+        # The hall's IKM page reads all three in one query, added up by agency and overall.
+        assert survey.hall_indexes(db.session, mpp_id=kediri, **scope) == (
+            survey.index_of(db.session, mpp_id=kediri, **scope),
+            survey.index_by(db.session, "agency", mpp_id=kediri, **scope), services)
 
 
 def test_read_only_mode_reads_live_and_writes_nothing(app, client, two_halls):
