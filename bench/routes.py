@@ -7,6 +7,7 @@ A poll that answers with an ETag is measured again with a matching If-None-Match
 or the hall's TV sends it. Times are measured, not asserted:
 
     .venv/bin/python -m bench.routes [--seconds 5] [--clients 8] [--database sqlite|postgresql]
+                                     [--only TEXT]
 """
 import argparse
 import http.client
@@ -143,6 +144,7 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--only", default="", help="only the routes whose label has this text")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mpp-bench-routes-") as tmp:
         if args.database == "postgresql":
@@ -171,6 +173,8 @@ def main():
         print("|" + "|".join("-" * w for w in (46, 9, 9, 8, 12, 9, 8)) + "|")
         try:
             for label, path, poll in routes(token):
+                if args.only not in label:
+                    continue
                 cases = [(label, lambda: {})]
                 if poll:      # the ETag fetched just before: the ticket page's moves each minute
                     cases.append((f"{label}, If-None-Match",
@@ -206,7 +210,7 @@ def cold_routes(url, env, bare_rate, token, args):
     site = Gunicorn("mpp_digital:create_app()", cold_env, workers=args.workers)
     try:
         for label, path, _ in routes(token):
-            if label not in CACHED:
+            if label not in CACHED or args.only not in label:
                 continue
             rate, statuses, p95 = hammer(site.port, path, {}, args.clients, args.seconds)
             cpu, sql, _ = in_process(app, path, {})

@@ -30,9 +30,16 @@ def _babel_state():
 
 
 def language():
-    """The language of what is being rendered, "id" or "en": str(flask_babel.get_locale())."""
-    locale = getattr(_babel_state(), "babel_locale", None)
-    return str(locale if locale is not None else get_locale())
+    """The language of what is being rendered, "id" or "en": str(flask_babel.get_locale()),
+    worked out once per context and locale (Babel builds the string at every str())."""
+    state = _babel_state()
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        return str(get_locale())
+    kept = getattr(state, "mpp_language", None)
+    if kept is None or kept[0] is not locale:
+        kept = state.mpp_language = (locale, str(locale))
+    return kept[1]
 
 
 def translations():

@@ -3,13 +3,13 @@ from collections import namedtuple
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, insert, null, select, update
+from sqlalchemy import bindparam, delete, func, insert, null, select, update
 from sqlalchemy.orm import selectinload
 
 from ..booking.models import Appointment
 from ..catalogue.models import Agency, Mpp, Offering, Service
 from ..errors import DomainError
-from ..extensions import upsert
+from ..extensions import committed_connection, upsert
 from ..queue.models import Ticket, TicketStatus
 from ..queue.operations import bump_hall
 from . import ikm
@@ -146,16 +146,15 @@ def index_by(session, dimension, **scope):
     return sorted(result, key=lambda pair: pair[0].name)
 
 
-def hall_indexes(session, **scope):
-    """(the Ikm, [(Named agency, Ikm)], [(Named service, Ikm)]) in scope, as index_of() and
-    index_by() give them: one query summed by service with the names joined, added up here by
-    agency and overall. A response naming no service counts in the overall index only."""
-    names = (SurveyDay.service_key, Service.name, Agency.id, Agency.name, Agency.short_name)
-    query = (_totals_query(*names).select_from(SurveyDay)
-             .outerjoin(Service, Service.id == SurveyDay.service_key)
-             .outerjoin(Agency, Agency.id == Service.agency_id))
+def hall_indexes(mpp_id, start, end):
+    """(the Ikm, [(Named agency, Ikm)], [(Named service, Ikm)]) of one hall from `start` to
+    `end`, as index_of() and index_by() give them: one query summed by service with the names
+    joined (on a committed_connection: the page opens no transaction), added up here by agency
+    and overall. A response naming no service counts in the overall index only."""
     overall, agencies, services = _Sums(), {}, []
-    for row in session.execute(_where(query, **scope).group_by(*names)):
+    with committed_connection() as connection:
+        rows = connection.execute(_HALL_TOTALS, {"mpp_id": mpp_id, "start": start, "end": end})
+    for row in rows:
         sums = _Sums(int(row[5]), [int(t) for t in row[6:]])
         overall.add(sums)
         if row[1] is not None:
@@ -165,6 +164,16 @@ def hall_indexes(session, **scope):
             sorted(((agency, sums.index()) for agency, sums in agencies.items()),
                    key=lambda pair: pair[0].name),
             sorted(services, key=lambda pair: pair[0].name))
+
+
+_NAMES = (SurveyDay.service_key, Service.name, Agency.id, Agency.name, Agency.short_name)
+# Built once: constructing the statement again costs more than running it.
+_HALL_TOTALS = (_totals_query(*_NAMES).select_from(SurveyDay)
+                .outerjoin(Service, Service.id == SurveyDay.service_key)
+                .outerjoin(Agency, Agency.id == Service.agency_id)
+                .where(SurveyDay.mpp_id == bindparam("mpp_id"),
+                       SurveyDay.day.between(bindparam("start"), bindparam("end")))
+                .group_by(*_NAMES))
 
 
 class _Sums:

@@ -81,8 +81,7 @@ def report(slug):
     if not valid:
         return render_template("survey/report.html", mpp=mpp, form=form, elements=ELEMENTS,
                                grade_words=GRADE_WORDS, overall=None), 400
-    overall, by_agency, by_service = ops.hall_indexes(db.session, mpp_id=mpp.id, start=start,
-                                                      end=end)
+    overall, by_agency, by_service = ops.hall_indexes(mpp.id, start, end)
     return render_template(
         "survey/report.html", mpp=mpp, form=form, elements=ELEMENTS, start=start, end=end,
         grade_words=GRADE_WORDS, overall=overall, by_agency=by_agency, by_service=by_service)

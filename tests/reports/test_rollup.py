@@ -208,7 +208,7 @@ def test_the_ikm_from_the_day_sums_equals_the_ikm_of_the_responses(app):
         for service, index in services:
             assert index == raw(lambda r: r.mpp_id == kediri and r.service_id == service.id)
         # The hall's IKM page reads all three in one query, added up by agency and overall.
-        assert survey.hall_indexes(db.session, mpp_id=kediri, **scope) == (
+        assert survey.hall_indexes(kediri, **scope) == (
             survey.index_of(db.session, mpp_id=kediri, **scope),
             survey.index_by(db.session, "agency", mpp_id=kediri, **scope), services)
 
