@@ -153,7 +153,8 @@ def hall_indexes(mpp_id, start, end):
     and overall. A response naming no service counts in the overall index only."""
     overall, agencies, services = _Sums(), {}, []
     with committed_connection() as connection:
-        rows = connection.execute(_HALL_TOTALS, {"mpp_id": mpp_id, "start": start, "end": end})
+        rows = connection.execute(_HALL_TOTALS,
+                                  {"mpp_id": mpp_id, "start": start, "end": end}).all()
     for row in rows:
         sums = _Sums(int(row[5]), [int(t) for t in row[6:]])
         overall.add(sums)
