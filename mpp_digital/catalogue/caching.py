@@ -47,9 +47,11 @@ def _hall_date(version, slug):
     return _local_now(version, slug).date().isoformat()
 
 
-def public_page(time_part=None):
+def public_page(time_part=None, versions=None):
     """A public page with an ETag and the page cache; `time_part(version, slug)` adds what of
-    the clock the page shows (see _day_part and _hall_date)."""
+    the clock the page shows (see _day_part and _hall_date). A page whose part is read from
+    the database gives `versions(slug)` instead: (the catalogue's version, the part), read in
+    one statement."""
     def decorator(view):
         @wraps(view)
         def wrapped(**kwargs):
@@ -58,10 +60,13 @@ def public_page(time_part=None):
                 response = make_response(view(**kwargs))
                 response.headers["Cache-Control"] = "private, no-cache"
                 return response
-            version = g.catalogue_version = versioning.current()
-            parts = [f"c{version}", str(get_locale())]
-            if time_part is not None:
-                parts.append(time_part(version, kwargs["slug"]))
+            if versions is not None:
+                version, part = versions(kwargs["slug"])
+            else:
+                version = versioning.current()
+                part = None if time_part is None else time_part(version, kwargs["slug"])
+            g.catalogue_version = version
+            parts = [f"c{version}", str(get_locale())] + ([] if part is None else [part])
             etag = "-".join(parts)
             if request.if_none_match.contains_weak(etag):   # a gzipping proxy weakens it
                 response = make_response("", 304)

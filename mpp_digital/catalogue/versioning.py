@@ -17,6 +17,8 @@ VERSIONED = (Agency, Closure, Counter, LifeEvent, LifeEventStep, Mpp, Offering, 
 
 
 _VERSION = select(CatalogueVersion.version).where(CatalogueVersion.id == 1)
+# The version as a column of another read (NULL before the catalogue's first change).
+CURRENT = _VERSION.scalar_subquery().label("catalogue_version")
 
 
 def current():

@@ -20,6 +20,7 @@ from ..accounts.operations import audit
 from ..booking.models import Appointment, AppointmentStatus, Slot, Visit
 from ..booking.operations import normalise_code, same_last4
 from ..clock import local_day, utc
+from ..catalogue import versioning
 from ..catalogue.models import Counter, Mpp, Offering, Province, Queue, Region, counter_queue
 from ..catalogue.operations import HALL_HEADER, HallHeader, QueueRow, with_header
 from ..errors import DomainError, NotFound
@@ -72,10 +73,16 @@ _TICKET_VERSION = (
     .where(Ticket.token == bindparam("token")))
 
 
-def hall_version(slug):
+# … and the catalogue's version in the same read, for a public page's ETag.
+_HALL_AND_CATALOGUE_VERSION = _HALL_VERSION.add_columns(versioning.CURRENT)
+
+
+def hall_version(slug, with_catalogue=False):
     """(mpp_id, timezone, version) of a hall by slug in one indexed read of what is committed,
-    outside the request's transaction (extensions.read_committed); None for an unknown hall."""
-    return read_committed(_HALL_VERSION, slug=slug)
+    outside the request's transaction (extensions.read_committed); None for an unknown hall.
+    `with_catalogue` adds catalogue_version (None before the catalogue's first change)."""
+    return read_committed(_HALL_AND_CATALOGUE_VERSION if with_catalogue else _HALL_VERSION,
+                          slug=slug)
 
 
 def ticket_version(token):

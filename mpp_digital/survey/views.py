@@ -7,6 +7,7 @@ from wtforms import SelectChoice
 
 from .. import clock
 from ..catalogue import operations as catalogue
+from ..catalogue import versioning
 from ..catalogue.caching import page_version, public_page
 from ..errors import DomainError
 from ..extensions import begin_write, db
@@ -64,17 +65,19 @@ def submit(token):
 
 # --- the published index -------------------------------------------------------------------
 
-def _ratings_so_far(version, slug):
-    """What of the clock and the queue an IKM page shows: the hall's date (a default period
-    ends today) and its queue version, which every rating bumps."""
-    hall = queue_ops.hall_version(slug)
-    if hall is None:
-        return "unknown"                     # the view answers 404, which is never kept
-    return f"{clock.now().astimezone(ZoneInfo(hall.timezone)).date()}.q{hall.version}"
+def _ratings_so_far(slug):
+    """The catalogue's version and what of the clock and the queue an IKM page shows: the
+    hall's date (a default period ends today) and its queue version, which every rating bumps;
+    one read (catalogue.caching.public_page)."""
+    hall = queue_ops.hall_version(slug, with_catalogue=True)
+    if hall is None:                         # the view answers 404, which is never kept
+        return versioning.current(), "unknown"
+    return (hall.catalogue_version or 0,
+            f"{clock.now().astimezone(ZoneInfo(hall.timezone)).date()}.q{hall.version}")
 
 
 @bp.get("/mpp/<slug>/ikm")
-@public_page(_ratings_so_far)
+@public_page(versions=_ratings_so_far)
 def report(slug):
     mpp = catalogue.hall_header(db.session, slug, page_version())
     form, start, end, valid = read_period(request.args, clock.local_day(mpp, clock.now()))

@@ -120,14 +120,16 @@ def test_the_published_ikm_follows_the_responses(app, client):
     assert empty.headers["Cache-Control"].startswith("public") and empty.headers["ETag"]
     assert client.get("/mpp/kota-kediri/ikm?tahun=2027&bulan=1",
                       headers={"If-None-Match": empty.headers["ETag"]}).status_code == 304
-    for values in ((4,) * 9, (3,) * 9):
-        token = finished_ticket(app)
+    tokens = [finished_ticket(app), finished_ticket(app)]      # the visits, not yet rated
+    before = client.get("/mpp/kota-kediri/ikm?tahun=2027&bulan=1")
+    assert "Belum ada responden" in before.get_data(as_text=True)
+    for token, values in zip(tokens, ((4,) * 9, (3,) * 9)):
         client.post(f"/tiket/{token}/survei", data=answers(service_id, values=values),
                     follow_redirects=True)           # (the thanks shown on the ticket page)
     # a rating makes the kept page and its ETag old: neither a stale page nor a stale 304
     response = client.get("/mpp/kota-kediri/ikm?tahun=2027&bulan=1",
-                          headers={"If-None-Match": empty.headers["ETag"]})
-    assert response.status_code == 200 and response.headers["ETag"] != empty.headers["ETag"]
+                          headers={"If-None-Match": before.headers["ETag"]})
+    assert response.status_code == 200 and response.headers["ETag"] != before.headers["ETag"]
     page = response.get_data(as_text=True)
     # Two respondents, all 4s and all 3s: mean 3.5 per element, × 25 = 87.50, grade B.
     assert "IKM 87,50" in page and "mutu B" in page and "2 responden" in page
