@@ -167,14 +167,20 @@ def hall_indexes(mpp_id, start, end):
             sorted(services, key=lambda pair: pair[0].name))
 
 
-_NAMES = (SurveyDay.service_key, Service.name, Agency.id, Agency.name, Agency.short_name)
-# Built once: constructing the statement again costs more than running it.
-_HALL_TOTALS = (_totals_query(*_NAMES).select_from(SurveyDay)
-                .outerjoin(Service, Service.id == SurveyDay.service_key)
-                .outerjoin(Agency, Agency.id == Service.agency_id)
-                .where(SurveyDay.mpp_id == bindparam("mpp_id"),
-                       SurveyDay.day.between(bindparam("start"), bindparam("end")))
-                .group_by(*_NAMES))
+# Built once: constructing the statement again costs more than running it. The days are summed
+# by service first and the names joined to those few rows (grouping the days' rows by the
+# names too sorted every row by its texts: 2.6 ms of the database's time instead of 0.5).
+_BY_SERVICE = (select(SurveyDay.service_key, func.sum(SurveyDay.respondents).label("n"),
+                      *(func.sum(getattr(SurveyDay, c)).label(c) for c in ANSWER_COLUMNS))
+               .where(SurveyDay.mpp_id == bindparam("mpp_id"),
+                      SurveyDay.day.between(bindparam("start"), bindparam("end")))
+               .group_by(SurveyDay.service_key).subquery())
+_HALL_TOTALS = (select(_BY_SERVICE.c.service_key, Service.name, Agency.id, Agency.name,
+                       Agency.short_name, _BY_SERVICE.c.n,
+                       *(_BY_SERVICE.c[c] for c in ANSWER_COLUMNS))
+                .select_from(_BY_SERVICE)
+                .outerjoin(Service, Service.id == _BY_SERVICE.c.service_key)
+                .outerjoin(Agency, Agency.id == Service.agency_id))
 
 
 class _Sums:
