@@ -67,6 +67,17 @@ class LineTimes:
     served: int = 0            # (weekday, hour) cells in which the line is served
     thin: bool = False         # fewer than half of those have enough visits to tell
 
+    def minutes_by_day(self):
+        """[(weekday, [its median wait in minutes at each of `hours`, or None])]: the table a
+        page shows, read here rather than cell by cell in the template."""
+        return [(day, [minutes(self.median_wait.get((day, hour))) for hour in self.hours])
+                for day in self.weekdays]
+
+
+def minutes(seconds):
+    """Seconds as the reports show them: minutes to one decimal (None stays None)."""
+    return None if seconds is None else round(seconds / 60, 1)
+
 
 def served_cells(mpp, queue):
     """(ISO weekday, hour) cells when `queue` is served: some offering of the line is open at

@@ -46,16 +46,12 @@ def _rolled_up(mpp):
         db.session.commit()
 
 
-def _minutes(seconds):
-    return None if seconds is None else round(seconds / 60, 1)
-
-
 @bp.get("/staf/laporan")
 @access.staff_only
 def report():
     mpp = _hall(request.args.get("mpp"))
     form, start, end, valid = _period(mpp)
-    context = {"form": form, "mpp": mpp, "start": start, "end": end, "minutes": _minutes,
+    context = {"form": form, "mpp": mpp, "start": start, "end": end, "minutes": ops.minutes,
                "elements": ELEMENTS, "grade_words": GRADE_WORDS}
     if not valid:
         return render_template("reports/report.html", report=None, halls=None, **context), 400
@@ -82,7 +78,7 @@ def _figures(report):
                                  "by-day", every=5),
         "by_queue": charts.bars([(f"{q.letter} · {q.name}", s.visits)
                                  for q, s in report.by_queue], "by-queue"),
-        "by_hour": charts.columns([(f"{h:02d}", _minutes(s.wait_p50))
+        "by_hour": charts.columns([(f"{h:02d}", ops.minutes(s.wait_p50))
                                    for h, s in report.by_hour.items()], "by-hour"),
         "ikm": charts.bars([(e.name, float(score)) for e, score in
                             zip(ELEMENTS, ikm.element_scores())], "ikm") if ikm else "",
@@ -103,8 +99,8 @@ def _safe(value):
 def _summary_cells(s):
     return [s.visits, s.booked, s.walk_ins, s.no_shows,
             "" if s.no_show_rate is None else f"{s.no_show_rate:.3f}",
-            _minutes(s.wait_p50), _minutes(s.wait_p90),
-            _minutes(s.service_p50), _minutes(s.service_p90)]
+            ops.minutes(s.wait_p50), ops.minutes(s.wait_p90),
+            ops.minutes(s.service_p50), ops.minutes(s.service_p90)]
 
 
 SUMMARY_HEADER = ["kunjungan", "janji", "langsung", "tidak_hadir", "rasio_tidak_hadir",
@@ -182,4 +178,4 @@ def best_time(slug):
         "latest-index", (mpp.id, today), lambda: survey.latest_index(db.session, mpp.id, today))
     return render_template("reports/best_time.html", mpp=mpp, lines=lines, since=since,
                            today=today, index=index, index_since=index_since,
-                           index_until=index_until, grade_words=GRADE_WORDS, minutes=_minutes)
+                           index_until=index_until, grade_words=GRADE_WORDS, minutes=ops.minutes)
