@@ -59,8 +59,7 @@ def report():
     if mpp is None:
         halls = db.session.scalars(select(Mpp).order_by(Mpp.name)).all()
         summaries = ops.national_report(db.session, start, end)
-        indexes = {hall.id: index for hall, index in survey.index_by(
-            db.session, "mpp", start=start, end=end)}
+        indexes = survey.index_by_hall(db.session, start, end)
         return render_template("reports/report.html", report=None, halls=[
             (hall, summaries.get(hall.id), indexes.get(hall.id)) for hall in halls], **context)
     report = ops.hall_report(db.session, mpp, start, end)

@@ -3,11 +3,11 @@ from collections import namedtuple
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, delete, func, insert, null, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from ..booking.models import Appointment
-from ..catalogue.models import Agency, Mpp, Offering, Service
+from ..catalogue.models import Agency, Offering, Service
 from ..errors import DomainError
 from ..extensions import committed_connection, upsert
 from ..queue.models import Ticket, TicketStatus
@@ -128,29 +128,18 @@ def index_of(session, **scope):
 Named = namedtuple("Named", "id name short_name")     # short_name: an agency's, else None
 
 
-def index_by(session, dimension, **scope):
-    """[(Named hall, agency or service; its Ikm)] for each with responses in scope, by name:
-    one query, the names joined to the sums."""
-    model, joins = {
-        "mpp": (Mpp, [(Mpp, Mpp.id == SurveyDay.mpp_id)]),
-        "agency": (Agency, [(Service, Service.id == SurveyDay.service_key),
-                            (Agency, Agency.id == Service.agency_id)]),
-        "service": (Service, [(Service, Service.id == SurveyDay.service_key)])}[dimension]
-    named = [model.id, model.name] + ([Agency.short_name] if model is Agency else [])
-    query = _totals_query(*named, *([] if model is Agency else [null()])).select_from(SurveyDay)
-    for target, on in joins:
-        query = query.join(target, on)
-    rows = session.execute(_where(query, **scope).group_by(*named)).all()
-    result = [(Named(*r[:3]), ikm.from_totals([int(t) for t in r[4:]], int(r[3])))
-              for r in rows]
-    return sorted(result, key=lambda pair: pair[0].name)
+def index_by_hall(session, start, end):
+    """{hall id: its Ikm} of every hall with responses from `start` to `end`, in one query."""
+    rows = session.execute(_where(_totals_query(SurveyDay.mpp_id), start=start, end=end)
+                           .group_by(SurveyDay.mpp_id))
+    return {r[0]: ikm.from_totals([int(t) for t in r[2:]], int(r[1])) for r in rows}
 
 
 def hall_indexes(mpp_id, start, end):
     """(the Ikm, [(Named agency, Ikm)], [(Named service, Ikm)]) of one hall from `start` to
-    `end`, as index_of() and index_by() give them: one query summed by service with the names
-    joined (on a committed_connection: the page opens no transaction), added up here by agency
-    and overall. A response naming no service counts in the overall index only."""
+    `end`, by name: one query summed by service with the names joined (on a
+    committed_connection: the page opens no transaction), added up here by agency and
+    overall. A response naming no service counts in the overall index only."""
     overall, agencies, services = _Sums(), {}, []
     with committed_connection() as connection:
         rows = connection.execute(_HALL_TOTALS,
