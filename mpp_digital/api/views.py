@@ -13,7 +13,7 @@ from ..booking import operations as booking
 from ..booking import slots as booking_slots
 from ..booking import visits
 from ..booking.models import Appointment
-from ..booking.nik import parse_nik
+from ..booking.nik import Nik, nik_digits, parse_nik
 from ..booking.phone import parse_phone
 from ..extensions import begin_write, limiter
 from ..filters import masked_nik, masked_phone
@@ -141,13 +141,19 @@ def _client_key():
     return f"api-client:{client.id}" if client else f"api-address:{get_remote_address()}"
 
 
+def _unauthorized():
+    abort(401, message="An API client key is needed: Authorization: Bearer <key>.",
+          headers={"WWW-Authenticate": 'Bearer realm="mpp-digital"'})
+
+
 def partner_required(view):
-    """401 before anything else is read, unless the request carries an API client's key."""
+    """401 before anything else is read, unless the request carries an API client's key. (A
+    key revoked since this process last read it passes here: the write's own transaction
+    refuses it, with the same 401, and the process forgets it; api_clients.partner_for_key.)"""
     @wraps(view)
     def wrapped(*args, **kwargs):
         if _api_client() is None:
-            abort(401, message="An API client key is needed: Authorization: Bearer <key>.",
-                  headers={"WWW-Authenticate": 'Bearer realm="mpp-digital"'})
+            _unauthorized()
         return view(*args, **kwargs)
     return wrapped
 
@@ -197,20 +203,25 @@ def book(data):
     client = _api_client()             # read outside the session: BEGIN has nothing to end
     key = _idempotency_key()
     halls = client.halls_allowed()
+    nik_key = current_app.config["NIK_HMAC_KEY"]
+    # The schema has checked the NIK; its keyed hash finds its bookings with the slot.
+    nik_hmac = Nik(nik_digits(data["nik"])).keyed_hash(nik_key)
     begin_write(db.session)            # before any read: nothing loaded expires at BEGIN
     try:
         target = booking_slots.booking_target(db.session, data["mpp"], data["service"],
-                                              data["start"])
+                                              data["start"], client.id, nik_hmac)
+        if api_clients.revoked(client, target.client_active):
+            _unauthorized()
         if halls is not None and target.offering.mpp_id not in halls:
             abort(403, message="This API client may not book at this MPP.")
         now = clock.now()
         citizen = _citizen(data, target.mpp, now)
-        nik_key = current_app.config["NIK_HMAC_KEY"]
         written = booking.write_booking(
             db.session, target.offering, target.slot, citizen, now, nik_key,
             current_app.config["BOOKING_MAX_ACTIVE_PER_NIK"], api_client_id=client.id,
             idempotency_key=key, fingerprint=booking.request_fingerprint(
-                target.offering, data["start"], citizen, nik_key))
+                target.offering, data["start"], citizen, nik_key),
+            nik_bookings=target.nik_bookings)
         if written.earlier is not None:
             answer = _appointment_json(written.earlier)
         else:
@@ -302,6 +313,8 @@ def book_visit(data):
     halls = client.halls_allowed()
     begin_write(db.session)
     try:
+        if api_clients.refused(db.session, client):
+            _unauthorized()
         hall = ops.get_hall(db.session, data["mpp"])
         if halls is not None and hall.id not in halls:
             abort(403, message="This API client may not book at this MPP.")

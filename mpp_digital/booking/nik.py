@@ -64,9 +64,14 @@ def birth_date(digits, today):
     return born if born <= today else None
 
 
+def nik_digits(text):
+    """What a NIK typed as "3201 0101 9000 0001", or with dots and dashes, is made of."""
+    return _SEPARATORS.sub("", text or "")
+
+
 def parse_nik(text, today):
     """Accept "3201 0101 9000 0001" or with dots and dashes; raise NikInvalid with a reason."""
-    digits = _SEPARATORS.sub("", text or "")
+    digits = nik_digits(text)
     if not is_ascii_digits(digits, 16):
         raise NikInvalid(_l("NIK terdiri dari 16 angka, seperti tertulis di KTP atau KK."))
     if digits[:4] not in regency_codes():

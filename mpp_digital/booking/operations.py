@@ -146,7 +146,7 @@ class Written(NamedTuple):
 
 
 def write_booking(session, offering, slot, citizen, now, nik_key, max_active,
-                  api_client_id=None, idempotency_key=None, fingerprint=None):
+                  api_client_id=None, idempotency_key=None, fingerprint=None, nik_bookings=None):
     """Take one seat of `slot` for `citizen` and write the booking, in SQL; returns Written.
     `offering` and `slot` are ORM objects or the rows of slots.booking_target(): only the
     attributes that check_slot() reads, their ids and the offering's service_id are used.
@@ -157,7 +157,9 @@ def write_booking(session, offering, slot, citizen, now, nik_key, max_active,
     back and the request read again. No savepoint, so nothing the caller did is undone.
 
     An API partner's Idempotency-Key is scoped to that partner: another partner's key of the
-    same text is a different request."""
+    same text is a different request. `nik_bookings`, when given, is the NIK's active bookings
+    as read by ACTIVE_OF_NIK in this transaction (slots.booking_target reads them with the
+    slot): the first try does not read them again."""
     if idempotency_key and api_client_id is None:
         raise ValueError("an Idempotency-Key belongs to an API client")
     earlier = _earlier(session, api_client_id, idempotency_key)
@@ -167,7 +169,9 @@ def write_booking(session, offering, slot, citizen, now, nik_key, max_active,
     nik_hmac = citizen.nik.keyed_hash(nik_key)
     session.flush()         # what the caller changed first; the statements below are SQL
     for _ in range(3):      # a lost race for the same NIK seat number is tried again
-        seat = free_seat(session, nik_hmac, {offering.service_id}, max_active, now)
+        seat = free_seat(session, nik_hmac, {offering.service_id}, max_active, now,
+                         nik_bookings)
+        nik_bookings = None
         if not take_seat(session, slot.id):
             raise SlotFull(_l("Maaf, jadwal itu baru saja penuh. Pilih jadwal lain."))
         row = dict(code=new_code(), slot_id=slot.id, offering_id=offering.id,
@@ -226,24 +230,28 @@ def replay(earlier, fingerprint):
 
 
 _appointment, _slot = Appointment.__table__, Slot.__table__
-_ACTIVE_OF_NIK = (select(_appointment.c.id, _appointment.c.service_id, _appointment.c.nik_seat,
-                         _slot.c.ends_at)
-                  .join(_slot, _slot.c.id == _appointment.c.slot_id)
-                  .where(_appointment.c.nik_hmac == bindparam("nik_hmac"),
-                         _appointment.c.status == AppointmentStatus.ACTIVE))
+# The active bookings of a NIK (bind parameter "nik_hmac"), each with its service, its seat
+# number in the NIK's limit and when its slot ends: what free_seat() decides by.
+ACTIVE_OF_NIK = (select(_appointment.c.id, _appointment.c.service_id, _appointment.c.nik_seat,
+                        _slot.c.ends_at)
+                 .join(_slot, _slot.c.id == _appointment.c.slot_id)
+                 .where(_appointment.c.nik_hmac == bindparam("nik_hmac"),
+                        _appointment.c.status == AppointmentStatus.ACTIVE))
 _WRITE = {name: dialect.insert(_appointment).on_conflict_do_nothing().returning(_appointment.c.id)
           for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))}
 
 
-def free_seat(session, nik_hmac, service_ids, max_active, now):
+def free_seat(session, nik_hmac, service_ids, max_active, now, bookings=None):
     """The lowest of the NIK's `max_active` seat numbers that no active booking holds, read
     with its active bookings in one query (bookings whose slot has ended are marked expired
     then, and only then: most citizens have none); LimitReached when the NIK already has one
     of these services (a set of ids) booked or every seat is held (a request of the same NIK
-    may have taken the last one). A visit's steps share a seat: it counts once."""
+    may have taken the last one). A visit's steps share a seat: it counts once. `bookings`:
+    the rows of ACTIVE_OF_NIK for this NIK when the caller has just read them."""
+    if bookings is None:
+        bookings = session.connection().execute(ACTIVE_OF_NIK, {"nik_hmac": nik_hmac})
     active, ended = [], []
-    for appointment_id, booked, seat, ends_at in session.connection().execute(
-            _ACTIVE_OF_NIK, {"nik_hmac": nik_hmac}):
+    for appointment_id, booked, seat, ends_at in bookings:
         if ends_at < utc(now):
             ended.append(appointment_id)
         else:

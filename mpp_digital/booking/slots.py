@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, case, func, literal_column, select
+from sqlalchemy import bindparam, case, func, literal_column, select, true
 from sqlalchemy.orm import contains_eager, selectinload
 
+from ..accounts import api_clients
 from ..catalogue.models import Mpp, Offering, Region, Service
 from ..catalogue.operations import (
     HALL_HEADER, HallHeader, closures_for, offering_hours, public_holiday, with_header)
@@ -20,6 +21,7 @@ from ..clock import local_day, to_local, utc, zone
 from ..errors import NotFound
 from ..extensions import remembered, upsert
 from .availability import day_plan
+from .operations import ACTIVE_OF_NIK
 from .models import Appointment, AppointmentStatus, Slot, SlotDay
 
 
@@ -63,11 +65,14 @@ class SlotRow(NamedTuple):
 
 
 class BookingTarget(NamedTuple):
-    """What a booking through the API is written against, as rows (the attributes that the
-    booking's checks read of an Offering and a Slot, under the same names)."""
+    """What a partner's booking through the API is written against, as rows (the attributes
+    that the booking's checks read of an Offering and a Slot, under the same names), whether
+    the partner is still active, and the NIK's active bookings (operations.ACTIVE_OF_NIK)."""
     mpp: HallHeader
     offering: OfferingRow
     slot: SlotRow | None
+    client_active: bool
+    nik_bookings: list
 
 
 def _offering_of(*columns):
@@ -79,23 +84,29 @@ def _offering_of(*columns):
             .where(Mpp.slug == bindparam("mpp"), Service.slug == bindparam("service")))
 
 
+_NIK_BOOKINGS = ACTIVE_OF_NIK.subquery("nik_bookings")
 _TARGET = _offering_of(
     *HALL_HEADER, Offering.id, Offering.mpp_id, Offering.service_id, Offering.bookable,
     Offering.cutoff_minutes, Slot.id, Slot.offering_id, Slot.starts_at, Slot.ends_at,
-    Slot.retired,
-).outerjoin(Slot, (Slot.offering_id == Offering.id) & (Slot.starts_at == bindparam("starts_at")))
+    Slot.retired, api_clients.ACTIVE.label("client_active"), *_NIK_BOOKINGS.c,
+).outerjoin(Slot, (Slot.offering_id == Offering.id) & (Slot.starts_at == bindparam("starts_at"))
+            ).outerjoin(_NIK_BOOKINGS, true())
 
 
-def booking_target(session, mpp_slug, service_slug, starts_at):
+def booking_target(session, mpp_slug, service_slug, starts_at, client_id, nik_hmac):
     """The hall, the offering and its slot starting at `starts_at` (an aware datetime, None
-    in `slot` when there is none), in one statement of plain columns: all a booking through
-    the API reads before it writes. NotFound as bookable_offering()."""
-    row = session.connection().execute(
-        _TARGET, {"mpp": mpp_slug, "service": service_slug, "starts_at": utc(starts_at)}
-    ).first()
-    _check_bookable(None if row is None else row[8])
+    in `slot` when there is none), whether the API client `client_id` is still active, and the
+    active bookings of the NIK whose keyed hash is `nik_hmac`: all that a booking through the
+    API reads before it writes, in one statement of plain columns (a row per booking of the
+    NIK, or one). NotFound as bookable_offering()."""
+    rows = session.connection().execute(_TARGET, {
+        "mpp": mpp_slug, "service": service_slug, "starts_at": utc(starts_at),
+        "client": client_id, "nik_hmac": nik_hmac}).all()
+    _check_bookable(rows[0][8] if rows else None)
+    row = rows[0]
     return BookingTarget(HallHeader(*row[:5]), OfferingRow(*row[5:10]),
-                         SlotRow(*row[10:]) if row[10] is not None else None)
+                         SlotRow(*row[10:15]) if row[10] is not None else None, bool(row[15]),
+                         [tuple(r[16:]) for r in rows if r[16] is not None])
 
 
 class ServiceName(NamedTuple):

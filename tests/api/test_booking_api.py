@@ -3,11 +3,12 @@ from datetime import date, datetime
 
 import pytest
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from mpp_digital.accounts.api_clients import create_api_client
+from mpp_digital.accounts.api_clients import create_api_client, revoke_api_client
+from mpp_digital.accounts.models import ApiClient
 from mpp_digital.booking.models import Appointment, Slot
 from mpp_digital.extensions import db
 
@@ -139,3 +140,61 @@ def test_each_api_client_has_its_own_rate_limit(strict_app):
     assert statuses[:2] == [201, 201] and statuses[2:] == [429, 429]
     refused = client.post("/api/v1/appointments", json=_body(slots[9], 9), headers=auth)
     assert refused.get_json()["code"] == 429 and "Retry-After" in refused.headers
+
+
+def test_a_nik_at_its_limit_is_refused_on_the_rows_read_with_the_slot(app, client, openapi,
+                                                                       partner):
+    """The NIK's active bookings come with the slot (one row each): the first three services
+    take seats 1, 2 and 3, the fourth is over the limit of three."""
+    for number, service in enumerate(("paspor-biasa", "akta-kelahiran",
+                                      "kartu-keluarga-baru", "kartu-identitas-anak"), 1):
+        slot = client.get(f"/api/v1/mpps/kota-kediri/offerings/{service}/slots").get_json()[0]
+        answer = _post(client, openapi, _body(slot, service=service), partner=partner)
+        if number <= 3:
+            assert answer.status_code == 201, answer.get_json()
+        else:
+            assert answer.status_code == 409 and "3 janji aktif" in answer.get_json()["message"]
+    with app.app_context():
+        assert sorted(db.session.scalars(select(Appointment.nik_seat))) == [1, 2, 3]
+
+
+def test_a_key_revoked_since_this_process_read_it_books_nothing(app, client, openapi, partner):
+    """A process keeps the partners it has read, never whether they are still active: a key
+    revoked since (as by another process) is refused by the booking's own transaction, and
+    from then on before the request is read."""
+    slot = _first_slot(client, openapi)
+    assert _post(client, openapi, _body(slot, 1), partner=partner).status_code == 201
+    with app.app_context():
+        revoke_api_client(db.session, db.session.scalar(select(ApiClient)), None, NOW)
+        db.session.commit()
+    refused = _post(client, openapi, _body(slot, 2), partner=partner)
+    assert refused.status_code == 401
+    assert refused.headers["WWW-Authenticate"].startswith("Bearer")
+    garbage = client.post("/api/v1/appointments", json={"mpp": 1},
+                          headers={"Authorization": f"Bearer {partner}"})
+    assert garbage.status_code == 401
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Appointment.id))) == 1
+        assert db.session.scalar(select(func.sum(Slot.booked))) == 1
+
+
+def test_a_booking_reads_once_and_writes_twice(app, client, openapi, partner):
+    """Once the partner is known (kept per process), a booking through the API is one read
+    (hall, offering, slot, the partner still active, the NIK's bookings), the seat's UPDATE
+    and the booking's INSERT (SQLite's BEGIN not counted)."""
+    first, second = _checked(client, openapi, SLOTS).get_json()[:2]
+    assert _post(client, openapi, _body(first, 1), partner=partner).status_code == 201
+    seen = []
+
+    def record(conn, cursor, statement, *args):
+        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):
+            seen.append(statement.split()[0].upper())
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert _post(client, openapi, _body(second, 2), partner=partner).status_code == 201
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert seen == ["SELECT", "UPDATE", "INSERT"]

@@ -3,14 +3,16 @@ or none, checked against the OpenAPI document."""
 from datetime import date, datetime
 
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from mpp_digital.booking.models import Appointment, Visit
+from mpp_digital.accounts.api_clients import revoke_api_client
+from mpp_digital.accounts.models import ApiClient
+from mpp_digital.booking.models import Appointment, Slot, Visit
 from mpp_digital.extensions import db
 
-from ..factories import nik
+from ..factories import NOW, nik
 from .conftest import checked as _checked
 
 PLANS = "/api/v1/mpps/kota-kediri/visit-plans"
@@ -92,6 +94,12 @@ def test_a_taken_step_books_nothing_and_bad_input_writes_nothing(app, client, op
     plan = _plan(client, openapi)
     taken = _post(client, _body(plan, serial=2), partner)
     assert taken.status_code == 201
+    with app.app_context():      # the middle step's seats are gone (a slot holds one or two,
+        db.session.execute(      # as the seats held back for walk-ins fall: by the hour)
+            update(Slot).where(Slot.id == select(Appointment.slot_id).where(
+                Appointment.service.has(slug="kartu-keluarga-baru")).scalar_subquery())
+            .values(capacity=Slot.booked))
+        db.session.commit()
     refused = _post(client, _body(plan, serial=3), partner, openapi=openapi)
     assert refused.status_code == 409 and "penuh" in refused.get_json()["message"]
     for body in (_body(plan, serial=4, steps=[]), _body(plan, serial=4, nik="123"),
@@ -103,4 +111,16 @@ def test_a_taken_step_books_nothing_and_bad_input_writes_nothing(app, client, op
     odd = _body(plan, serial=5)
     odd["steps"][0]["start"] = "2030-01-01T03:00:00+07:00"
     assert _post(client, odd, partner).status_code == 409
+    assert _count(app, Visit) == 1 and _count(app, Appointment) == 3
+
+
+def test_a_key_revoked_since_this_process_read_it_books_no_visit(app, client, openapi,
+                                                                 partner):
+    plan = _plan(client, openapi)
+    assert _post(client, _body(plan, serial=2), partner).status_code == 201
+    with app.app_context():
+        revoke_api_client(db.session, db.session.scalar(select(ApiClient)), None, NOW)
+        db.session.commit()
+    later = _plan(client, openapi)
+    assert _post(client, _body(later, serial=3), partner).status_code == 401
     assert _count(app, Visit) == 1 and _count(app, Appointment) == 3
