@@ -35,7 +35,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1",
 
 
 @bp.get("/mpps")
-@bp.arguments(MppQuerySchema, location="query", as_kwargs=True)
+@bp.arguments(MppQuerySchema(), location="query", as_kwargs=True)
 @bp.response(200, MppSchema(many=True))
 def list_mpps(province=None):
     """MPPs, optionally of one province."""
@@ -51,7 +51,7 @@ def get_mpp(slug):
 
 
 @bp.get("/services")
-@bp.arguments(ServiceQuerySchema, location="query", as_kwargs=True)
+@bp.arguments(ServiceQuerySchema(), location="query", as_kwargs=True)
 @bp.response(200, ServiceSchema(many=True))
 def list_services(agency=None, category=None):
     """The national service descriptions, optionally of one agency or category."""
@@ -69,7 +69,7 @@ def get_service(slug):
 
 
 @bp.get("/search")
-@bp.arguments(SearchQuerySchema, location="query", as_kwargs=True)
+@bp.arguments(SearchQuerySchema(), location="query", as_kwargs=True)
 @bp.response(200, SearchResponseSchema)
 @bp.alt_response(404, response="DEFAULT_ERROR")
 def search(q, limit, mpp=None):
@@ -91,7 +91,7 @@ def _search_result(service, mpp):
 
 
 @bp.get("/mpps/<mpp>/offerings/<service>/slots")
-@bp.arguments(SlotQuerySchema, location="query", as_kwargs=True)
+@bp.arguments(SlotQuerySchema(), location="query", as_kwargs=True)
 @bp.response(200, SlotSchema(many=True))
 @bp.alt_response(404, response="DEFAULT_ERROR")
 def slots(mpp, service, from_=None, to=None):
@@ -163,7 +163,7 @@ def partner_booking(rule, request_schema, response_schema, what):
     request and its 201 answer, the refusals, and the Idempotency-Key, documented once."""
     decorators = [
         bp.post(rule), limiter.limit(_client_limit, key_func=_client_key), partner_required,
-        bp.arguments(request_schema), bp.response(201, response_schema),
+        bp.arguments(request_schema()), bp.response(201, response_schema),
         *(bp.alt_response(status, response="DEFAULT_ERROR") for status in (401, 403, 404, 409)),
         bp.doc(security=[{"partnerKey": []}],
                parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
@@ -273,7 +273,7 @@ def _plan_json(mpp, plan, slugs):
 
 
 @bp.get("/mpps/<mpp>/visit-plans")
-@bp.arguments(VisitPlanQuerySchema, location="query", as_kwargs=True)
+@bp.arguments(VisitPlanQuerySchema(), location="query", as_kwargs=True)
 @bp.response(200, VisitPlansSchema)
 @bp.alt_response(404, response="DEFAULT_ERROR")
 def visit_plans(mpp, services, from_=None):
