@@ -48,10 +48,12 @@ class TicketNumber(db.Model):
 class HallQueueVersion(db.Model):
     """How many times anything the board or a ticket page shows has changed at one hall: bumped
     in the same transaction as every ticket event and every change to its lines and counters,
-    so that a poll with a current ETag is answered after one indexed read."""
+    so that a poll with a current ETag is answered after one indexed read. `ratings` counts the
+    hall's ratings alone (bumped with their version): its IKM page changes only with them."""
     __tablename__ = "hall_queue_version"
     mpp_id: Mapped[int] = mapped_column(ForeignKey("mpp.id"), primary_key=True)
     version: Mapped[int]
+    ratings: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Ticket(db.Model):

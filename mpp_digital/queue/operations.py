@@ -47,20 +47,23 @@ def _event(session, ticket, kind, now, user=None, counter=None, queue_id=None, n
     bump_hall(session, queue_id=ticket.queue_id)
 
 
-def bump_hall(session, queue_id=None, mpp_id=None):
-    """The hall (of a queue, or by id) changed what its board and ticket pages show: one
-    upsert, in the caller's transaction, so that no poll can see the change without the new
-    version or the new version without the change."""
+def bump_hall(session, queue_id=None, mpp_id=None, rating=False):
+    """The hall (of a queue, or by id) changed what its board and ticket pages show (with
+    `rating`, a rating: its IKM page too): one upsert, in the caller's transaction, so that no
+    poll can see the change without the new version or the new version without the change."""
     hall = select(Queue.mpp_id).where(Queue.id == queue_id).scalar_subquery() \
         if mpp_id is None else mpp_id
-    statement = upsert(session, HallQueueVersion).values(mpp_id=hall, version=1)
+    rated = int(rating)
+    statement = upsert(session, HallQueueVersion).values(mpp_id=hall, version=1, ratings=rated)
     session.execute(statement.on_conflict_do_update(
-        index_elements=["mpp_id"], set_={"version": HallQueueVersion.version + 1}))
+        index_elements=["mpp_id"], set_={"version": HallQueueVersion.version + 1,
+                                         "ratings": HallQueueVersion.ratings + rated}))
 
 
 _HALL_VERSION = (
     select(Mpp.id.label("mpp_id"), Province.timezone,
-           func.coalesce(HallQueueVersion.version, 0).label("version"))
+           func.coalesce(HallQueueVersion.version, 0).label("version"),
+           func.coalesce(HallQueueVersion.ratings, 0).label("ratings"))
     .join(Mpp.region).join(Region.province)
     .outerjoin(HallQueueVersion, HallQueueVersion.mpp_id == Mpp.id)
     .where(Mpp.slug == bindparam("slug")))
@@ -78,8 +81,9 @@ _HALL_AND_CATALOGUE_VERSION = _HALL_VERSION.add_columns(versioning.CURRENT)
 
 
 def hall_version(slug, with_catalogue=False):
-    """(mpp_id, timezone, version) of a hall by slug in one indexed read of what is committed,
-    outside the request's transaction (extensions.read_committed); None for an unknown hall.
+    """(mpp_id, timezone, version, ratings) of a hall by slug in one indexed read of what is
+    committed, outside the request's transaction (extensions.read_committed); None for an
+    unknown hall.
     `with_catalogue` adds catalogue_version (None before the catalogue's first change)."""
     return read_committed(_HALL_AND_CATALOGUE_VERSION if with_catalogue else _HALL_VERSION,
                           slug=slug)

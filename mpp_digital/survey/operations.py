@@ -64,7 +64,8 @@ def submit(session, ticket, answers, service_id=None, comment=""):
                               **dict(zip(ANSWER_COLUMNS, answers)))
     session.add(response)
     _count_in_day(session, response)
-    bump_hall(session, mpp_id=ticket.queue.mpp_id)     # the ticket page thanks for the rating
+    # The ticket page thanks for the rating, and the IKM page counts it.
+    bump_hall(session, mpp_id=ticket.queue.mpp_id, rating=True)
     session.flush()
     return response
 
@@ -83,7 +84,8 @@ def _count_in_day(session, response):
 
 
 def recount_days(session, mpp_id, first, last):
-    """Sum the hall's responses of [first, last] again (after responses were written in bulk)."""
+    """Sum the hall's responses of [first, last] again (after responses were written in
+    bulk)."""
     session.execute(delete(SurveyDay).where(SurveyDay.mpp_id == mpp_id,
                                             SurveyDay.day.between(first, last)))
     service_key = func.coalesce(SurveyResponse.service_id, 0)
@@ -93,6 +95,7 @@ def recount_days(session, mpp_id, first, last):
             .group_by(SurveyResponse.mpp_id, SurveyResponse.day, service_key))
     session.execute(insert(SurveyDay).from_select(
         ["mpp_id", "day", "service_key", "respondents", *ANSWER_COLUMNS], sums))
+    bump_hall(session, mpp_id=mpp_id, rating=True)       # its IKM page shows other sums
 
 
 # --- the index -----------------------------------------------------------------------------

@@ -66,14 +66,15 @@ def submit(token):
 # --- the published index -------------------------------------------------------------------
 
 def _ratings_so_far(slug):
-    """The catalogue's version and what of the clock and the queue an IKM page shows: the
-    hall's date (a default period ends today) and its queue version, which every rating bumps;
-    one read (catalogue.caching.public_page)."""
+    """The catalogue's version and what of the clock and the ratings an IKM page shows: the
+    hall's date (a default period ends today) and how many ratings it has received, not its
+    queue version (every ticket called would change the page's ETag); one read
+    (catalogue.caching.public_page)."""
     hall = queue_ops.hall_version(slug, with_catalogue=True)
     if hall is None:                         # the view answers 404, which is never kept
         return versioning.current(), "unknown"
     return (hall.catalogue_version or 0,
-            f"{clock.now().astimezone(ZoneInfo(hall.timezone)).date()}.q{hall.version}")
+            f"{clock.now().astimezone(ZoneInfo(hall.timezone)).date()}.r{hall.ratings}")
 
 
 @bp.get("/mpp/<slug>/ikm")

@@ -12,6 +12,7 @@ from mpp_digital.extensions import db
 from mpp_digital.queue import operations as queue_ops
 from mpp_digital.queue.models import Ticket
 from mpp_digital.survey.models import SurveyResponse
+from mpp_digital.survey.operations import recount_days
 
 from ..factories import NOW, first_counter, open_counter, queue, staff
 
@@ -123,6 +124,11 @@ def test_the_published_ikm_follows_the_responses(app, client):
     tokens = [finished_ticket(app), finished_ticket(app)]      # the visits, not yet rated
     before = client.get("/mpp/kota-kediri/ikm?tahun=2027&bulan=1")
     assert "Belum ada responden" in before.get_data(as_text=True)
+    with app.app_context():          # tickets move the board, not the IKM: still a 304
+        queue_ops.issue_ticket(db.session, queue(), NOW)
+        db.session.commit()
+    assert client.get("/mpp/kota-kediri/ikm?tahun=2027&bulan=1",
+                      headers={"If-None-Match": before.headers["ETag"]}).status_code == 304
     for token, values in zip(tokens, ((4,) * 9, (3,) * 9)):
         client.post(f"/tiket/{token}/survei", data=answers(service_id, values=values),
                     follow_redirects=True)           # (the thanks shown on the ticket page)
@@ -136,6 +142,22 @@ def test_the_published_ikm_follows_the_responses(app, client):
     assert "Disdukcapil" in page
     assert "Belum ada responden" in client.get(
         "/mpp/kota-kediri/ikm?tahun=2027&bulan=2").get_data(as_text=True)
+
+
+def test_responses_summed_again_in_bulk_change_the_ikm_page(app, client):
+    """A history load writes responses in bulk and sums their days again: the IKM page's ETag
+    follows (recount_days counts as ratings)."""
+    before = client.get("/mpp/kota-kediri/ikm?tahun=2027&bulan=1")
+    with app.app_context():
+        line = queue()
+        db.session.add(SurveyResponse(mpp_id=line.mpp_id, queue_id=line.id,
+                                      service_id=_service_id(app), day=NOW.date(), comment="",
+                                      **{f"u{i}": 4 for i in range(1, 10)}))
+        recount_days(db.session, line.mpp_id, NOW.date(), NOW.date())
+        db.session.commit()
+    after = client.get("/mpp/kota-kediri/ikm?tahun=2027&bulan=1",
+                       headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and "1 responden" in after.get_data(as_text=True)
 
 
 def test_a_bad_period_is_explained(client):
