@@ -73,7 +73,11 @@ def serve_until_empty(app, counter_id, user_id, stale, barrier):
                 called.append(ticket.id)
                 ops.finish(db.session, ticket, counter, user, NOW + timedelta(minutes=1))
                 db.session.commit()
-                time.sleep(0.002)       # serving takes time: the other counters get their turn
+                # Serving takes time, and the other counters get their turn: on SQLite a counter
+                # waiting for the write lock retries after 1, 3, 8, 18 … ms (its busy handler),
+                # so a pause shorter than those let one counter take every ticket on a busy
+                # machine.
+                time.sleep(0.02)
             except Exception as exc:
                 db.session.rollback()
                 called.append(type(exc).__name__)
